@@ -1,0 +1,35 @@
+# dump(8): back up a UFS1/UFS2 file system in the BSD dump format.
+#
+# main.c	options, choosing the file system, the passes, exit status
+# traverse.c	superblock, inodes, block maps, directories; passes I-IV
+# tape.c	record assembly and the ring of three writing slaves
+# optr.c	operator messages, questions, progress
+# itime.c	/etc/dumpdates
+# dumprmt.c	the rmt protocol client
+# cache.c	the disk read path shared by the slaves
+
+PROG=	dump
+SRCS=	cache.c dumprmt.c itime.c main.c optr.c tape.c traverse.c
+MAN=	dump.8
+LINKS=	${BINDIR}/dump ${BINDIR}/rdump
+MLINKS=	dump.8 rdump.8
+
+BINDIR?=	/usr/sbin
+MANDIR?=	/usr/share/man/man
+
+CPPFLAGS+=	-D_GNU_SOURCE -I${.CURDIR}
+CFLAGS+=	-std=c11 -O2 -g -Wall -Wextra -Werror -fno-common
+CFLAGS+=	${SANITIZE:D-fsanitize=address,undefined -fno-omit-frame-pointer}
+LDFLAGS+=	${SANITIZE:D-fsanitize=address,undefined}
+
+MKDOC=	no
+MKMAN?=	no
+
+test: ${PROG}
+	@sh ${.CURDIR}/tests/run.sh
+
+lint:
+	mandoc -Tlint ${.CURDIR}/dump.8
+	shellcheck ${.CURDIR}/tests/*.sh ${.CURDIR}/.ci/run
+
+.include <bsd.prog.mk>

@@ -1,0 +1,137 @@
+/*
+ * The operator: all "  DUMP: " messages, questions asked on the terminal,
+ * progress and time left, and the final abort path.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "pathnames.h"
+
+static char	lastmsg[512];
+static time_t	tschedule;
+
+void
+msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)fflush(stdout);
+	(void)fprintf(stderr, "  DUMP: ");
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fflush(stderr);
+	va_start(ap, fmt);
+	(void)vsnprintf(lastmsg, sizeof(lastmsg), fmt, ap);
+	va_end(ap);
+}
+
+void
+msgtail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void
+quit(const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)fflush(stdout);
+	(void)fprintf(stderr, "  DUMP: ");
+	va_start(ap, fmt);
+	(void)vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	(void)fflush(stderr);
+	dumpabort(0);
+}
+
+/*
+ * Ask a yes/no question on the terminal, never on standard input.
+ * Returns 1 for yes, 0 for no; aborts when there is no terminal.
+ */
+int
+query(const char *question)
+{
+	char buf[64];
+	FILE *tty;
+	int fails = 0, r = -1;
+
+	if ((tty = fopen(_PATH_TTY, "r")) == NULL)
+		quit("%s: no terminal to ask the operator (%s); "
+		    "giving up\n", question, strerror(errno));
+	while (r < 0) {
+		(void)fprintf(stderr, "  DUMP: %s: (\"yes\" or \"no\") ",
+		    question);
+		(void)fflush(stderr);
+		if (fgets(buf, sizeof(buf), tty) == NULL) {
+			clearerr(tty);
+			if (++fails > 30) {
+				(void)fclose(tty);
+				quit("excessive operator query failures\n");
+			}
+			continue;
+		}
+		if (buf[0] == 'y' || buf[0] == 'Y')
+			r = 1;
+		else if (buf[0] == 'n' || buf[0] == 'N')
+			r = 0;
+		else
+			(void)fprintf(stderr, "  DUMP: \"Yes\" or \"No\"?\n");
+	}
+	(void)fclose(tty);
+	return (r);
+}
+
+void
+broadcast(const char *message)
+{
+	(void)message;
+}
+
+void
+set_operators(void)
+{
+}
+
+/*
+ * Every five minutes, say how far the dump is and how long it may take.
+ */
+void
+timeest(void)
+{
+	time_t tnow, deltat;
+
+	(void)time(&tnow);
+	if (tschedule == 0)
+		tschedule = tnow + 300;
+	if (tnow < tschedule || blockswritten < 500 || tapesize <= 0)
+		return;
+	tschedule = tnow + 300;
+	deltat = (time_t)((double)(tnow - tstart_writing) *
+	    ((double)tapesize / (double)blockswritten - 1.0));
+	if (deltat < 0)
+		deltat = 0;
+	msg("%3.2f%% done, finished in %jd:%02jd\n",
+	    (double)blockswritten * 100.0 / (double)tapesize,
+	    (intmax_t)(deltat / 3600), (intmax_t)((deltat % 3600) / 60));
+}
+
+void
+lastdump(int arg)
+{
+	(void)arg;
+}
