@@ -19,14 +19,24 @@ MANDIR?=	/usr/share/man/man
 
 CPPFLAGS+=	-D_GNU_SOURCE -I${.CURDIR}
 CFLAGS+=	-std=c11 -O2 -g -Wall -Wextra -Werror -fno-common
-CFLAGS+=	${SANITIZE:D-fsanitize=address,undefined -fno-omit-frame-pointer}
-LDFLAGS+=	${SANITIZE:D-fsanitize=address,undefined}
 
 MKDOC=	no
 MKMAN?=	no
 
+# The suite against the build; "check" adds a run under ASan and UBSan.
 test: ${PROG}
 	@sh ${.CURDIR}/tests/run.sh
+
+dump-san: ${SRCS} ${.CURDIR}/dump.h ${.CURDIR}/ufs.h ${.CURDIR}/dumprestore.h
+	${CC} ${CPPFLAGS} ${CFLAGS} -O1 -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	    -o ${.TARGET} ${.ALLSRC:M*.c}
+
+check: ${PROG} dump-san
+	@DUMP_BINS="${.OBJDIR}/${PROG} ${.OBJDIR}/dump-san" \
+	    sh ${.CURDIR}/tests/run.sh
+
+CLEANFILES+=	dump-san
 
 lint:
 	mandoc -Tlint ${.CURDIR}/dump.8
