@@ -113,6 +113,7 @@ extern dino_t	 maxino;
 extern dino_t	 curino;	/* inode being dumped */
 extern int64_t	 dumperrors;	/* inodes reported and skipped */
 extern int	 cachesize;	/* -r, in KB */
+extern int	 autoload;	/* -l: seconds to wait for a loader */
 
 /* optr.c */
 void	 msg(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -122,6 +123,7 @@ void	 quit(const char *, ...) __attribute__((format(printf, 1, 2),
 int	 query(const char *);
 void	 broadcast(const char *);
 void	 timeest(void);
+void	 statusline(void);
 void	 lastdump(int);
 void	 set_operators(void);
 
@@ -142,7 +144,7 @@ int	 bread(off_t, void *, size_t);
 
 /* tape.c */
 void	 alloctape(void);
-void	 startnewtape(int);
+void	 startnewtape(void *, int);
 void	 writeheader(dino_t);
 void	 writeblock(const void *);
 void	 dumpdisk(off_t, size_t, int);

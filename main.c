@@ -44,9 +44,10 @@ unsigned char	*usedinomap, *dumpdirmap, *dumpinomap;
 size_t		 mapsize;
 dino_t		 curino;
 int		 cachesize;
+int		 autoload;
 
-#define OPTSTRING	"0123456789aB:b:cD:d:f:h:L:nr:Ss:T:uWw"
-#define ARGLETTERS	"BbDdfhLrsT"
+#define OPTSTRING	"0123456789aB:b:cD:d:f:h:L:l:nr:Ss:T:uWw"
+#define ARGLETTERS	"BbDdfhLlrsT"
 
 static void	 usage(void) __attribute__((noreturn));
 static int64_t	 numarg(const char *, const char *, int64_t, int64_t);
@@ -59,8 +60,8 @@ usage(void)
 {
 	(void)fprintf(stderr,
 "usage: dump [-0123456789acnSu] [-B records] [-b blocksize] [-D dumpdates]\n"
-"            [-d density] [-f file] [-h level] [-L label] [-r cachesize]\n"
-"            [-s feet] [-T date] source\n");
+"            [-d density] [-f file] [-h level] [-L label] [-l timeout]\n"
+"            [-r cachesize] [-s feet] [-T date] source\n");
 	exit(X_STARTUP);
 }
 
@@ -205,6 +206,7 @@ main(int argc, char *argv[])
 	dino_t ino;
 	int ch, Sflag = 0, bflag = 0, anydirskipped, pass;
 	int64_t feet = 0;
+	int sizeset = 0;
 	double fetapes;
 	struct tm tm;
 
@@ -226,6 +228,7 @@ main(int argc, char *argv[])
 		case 'B':
 			blocksperfile = numarg(optarg, "number of blocks per "
 			    "volume", 1, INT64_MAX / TP_BSIZE);
+			sizeset = 1;
 			break;
 		case 'b':
 			ntrec = (int)numarg(optarg, "blocksize (KB per record)",
@@ -234,12 +237,14 @@ main(int argc, char *argv[])
 			break;
 		case 'c':
 			cartridge = 1;
+			sizeset = 1;
 			break;
 		case 'D':
 			dumpdates = optarg;
 			break;
 		case 'd':
 			density = (long)numarg(optarg, "density", 10, 327670);
+			sizeset = 1;
 			break;
 		case 'f':
 			tape = optarg;
@@ -249,6 +254,10 @@ main(int argc, char *argv[])
 			break;
 		case 'L':
 			label = optarg;
+			break;
+		case 'l':
+			autoload = (int)numarg(optarg, "autoloader timeout "
+			    "(seconds)", 1, 86400);
 			break;
 		case 'n':
 			notify = 1;
@@ -263,6 +272,7 @@ main(int argc, char *argv[])
 		case 's':
 			feet = numarg(optarg, "tape length (feet)", 1,
 			    INT64_MAX / 120);
+			sizeset = 1;
 			break;
 		case 'T':
 			Tdate = optarg;
@@ -289,7 +299,12 @@ main(int argc, char *argv[])
 	if (Tdate != NULL && uflag)
 		errx(X_STARTUP, "-T and -u may not be used together");
 
-	/* Volume geometry. */
+	/*
+	 * Volume geometry.  Without -B, -s, -d or -c dump writes until the
+	 * medium says it is full, as the modern BSDs and Linux do.
+	 */
+	if (!sizeset)
+		unlimited = 1;
 	if (density == 0)
 		density = cartridge ? 8000 : 1600;
 	if (!bflag)
@@ -307,16 +322,9 @@ main(int argc, char *argv[])
 	if (strcmp(tape, "-") == 0) {
 		pipeout = 1;
 		tape = "standard output";
-	} else if ((p = strchr(tape, ':')) != NULL &&
-	    (strchr(tape, '/') == NULL || strchr(tape, '/') > p)) {
-		*p++ = '\0';
-		host = tape;
-		tape = p;
-		if (*host == '\0' || *tape == '\0')
-			errx(X_STARTUP, "bad remote output %s:%s", host, tape);
-		if (rmthost(host) == 0)
-			errx(X_STARTUP, "remote output is not supported yet");
-	}
+	} else if (strcmp(tape, "") == 0 || strstr(tape, ",,") != NULL ||
+	    tape[0] == ',' || tape[strlen(tape) - 1] == ',')
+		errx(X_STARTUP, "bad output list \"%s\"", tape);
 
 	disk = rawname(argv[0], &mnt);
 	memset(&spcl, 0, sizeof(spcl));
@@ -366,8 +374,7 @@ main(int argc, char *argv[])
 		t = (time_t)spcl.c_ddate;
 		msg("Date of last level %c dump: %s", lastlevel, ctime(&t));
 	}
-	msg("Dumping %s (%s) to %s%s%s\n", disk, spcl.c_filesys, tape,
-	    host ? " on host " : "", host ? host : "");
+	msg("Dumping %s (%s) to %s\n", disk, spcl.c_filesys, tape);
 	msg("Label: %s\n", spcl.c_label);
 
 	mapsize = ((size_t)maxino / 8 + 1 + TP_BSIZE - 1) &
@@ -410,7 +417,7 @@ main(int argc, char *argv[])
 
 	alloctape();
 	(void)time(&tstart_writing);
-	startnewtape(1);
+	startnewtape(NULL, 0);
 	dumpmap(usedinomap, TS_CLRI, maxino - 1);
 
 	msg("dumping (Pass III) [directories]\n");
@@ -452,5 +459,6 @@ main(int argc, char *argv[])
 	if (uflag)
 		putdumptime();
 	msg("DUMP IS DONE\n");
+	broadcast("DUMP IS DONE!\n");
 	Exit(X_FINOK);
 }

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,10 +97,33 @@ query(const char *question)
 	return (r);
 }
 
+/*
+ * With -n, tell the operators (group operator) on their terminals that
+ * dump needs attention.  A missing wall(1) is not an error.
+ */
 void
 broadcast(const char *message)
 {
-	(void)message;
+	struct sigaction sa, osa;
+	char when[16];
+	time_t now;
+	FILE *fp;
+
+	if (!notify)
+		return;
+	(void)time(&now);
+	(void)strftime(when, sizeof(when), "%H:%M", localtime(&now));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, &osa);
+	(void)fflush(stderr);
+	if ((fp = popen(_PATH_WALL " -g operator", "w")) != NULL) {
+		(void)fprintf(fp, "\a\aMessage from the dump program to all "
+		    "operators at %s ...\n\nDUMP: NEEDS ATTENTION: %s", when,
+		    message);
+		(void)pclose(fp);
+	}
+	(void)sigaction(SIGPIPE, &osa, NULL);
 }
 
 void
@@ -127,6 +151,31 @@ timeest(void)
 		deltat = 0;
 	msg("%3.2f%% done, finished in %jd:%02jd\n",
 	    (double)blockswritten * 100.0 / (double)tapesize,
+	    (intmax_t)(deltat / 3600), (intmax_t)((deltat % 3600) / 60));
+}
+
+/*
+ * The status line, on SIGUSR1 (SIGINFO on the BSDs).
+ */
+void
+statusline(void)
+{
+	time_t tnow, deltat;
+	double rate = 0;
+
+	(void)time(&tnow);
+	if (tnow > tstart_writing)
+		rate = (double)blockswritten / (double)(tnow - tstart_writing);
+	if (blockswritten <= 0 || tapesize <= 0) {
+		msg("0.00%% done, nothing written yet\n");
+		return;
+	}
+	deltat = (time_t)((double)(tnow - tstart_writing) *
+	    ((double)tapesize / (double)blockswritten - 1.0));
+	if (deltat < 0)
+		deltat = 0;
+	msg("%3.2f%% done at %.0f KB/s, finished in %jd:%02jd\n",
+	    (double)blockswritten * 100.0 / (double)tapesize, rate,
 	    (intmax_t)(deltat / 3600), (intmax_t)((deltat % 3600) / 60));
 }
 

@@ -1,9 +1,14 @@
 /*
- * The tape side: records are assembled by the master as lists of slots
- * (an inline 1 KB block, or a run of disk bytes) and handed round a ring of
- * three slave processes.  Each slave reads its disk runs, waits for its turn,
+ * The tape side.  The master assembles records as lists of slots (an inline
+ * 1 KB block, or a run of disk bytes) and hands them round a ring of three
+ * slave processes.  Each slave reads its disk runs, waits for its turn,
  * writes its record, passes the turn on with SIGUSR2 and reports the byte
  * count back, so the master always knows which records reached the medium.
+ * When a volume ends (its size is reached, or the medium says so), the
+ * records that did not land are written again at the start of the next
+ * volume, after its TS_TAPE header.  Each volume is written by a child
+ * forked for it; its parent keeps the state of the volume's start and forks
+ * again if the volume has to be rewritten.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -25,6 +30,7 @@
 
 #define SLAVES		3
 #define SL_INLINE	(-1)	/* slot carries its block in the message */
+#define NREPLAY		(SLAVES + 1)
 
 /* One slot of a record: sl_ntp tape blocks from disk or inline. */
 struct slot {
@@ -47,12 +53,21 @@ struct rep {
 	int32_t		rp_rderrs;	/* disk sectors that failed */
 };
 
-/* A record in the master: its request and where it sits in the stream. */
+/*
+ * A record in the master.  Besides the request it remembers where it sits
+ * in the stream, so it can be written again on the next volume: the
+ * position of its first block, the inode being dumped and the end of the
+ * last header's data, at its start and after each slot.
+ */
 struct rec {
 	struct req	 r_req;
 	unsigned char	*r_inline;	/* ntrec blocks */
 	int		 r_filled;	/* tape blocks in it so far */
-	int64_t		 r_tapea;	/* tape block number of its start */
+	int64_t		 r_tapea;	/* stream position of its start */
+	int64_t		 r_hdrend;	/* hdrend at its start */
+	dino_t		 r_ino;		/* inode at its start */
+	int64_t		 r_slothdrend[MAXNTREC];
+	dino_t		 r_slotino[MAXNTREC];
 };
 
 struct slave {
@@ -68,32 +83,91 @@ int		 tapeno;
 static struct slave	 slaves[SLAVES];
 static int		 cur;		/* slave the next record goes to */
 static struct rec	 rec;		/* record being filled */
-static int64_t		 tapea;		/* tape blocks produced */
-static int64_t		 firstrec;	/* tape blocks before this volume */
+static int64_t		 pos;		/* stream position of the next block */
+static int64_t		 hdrend;	/* position just past the last header's data */
+static dino_t		 tino;		/* inode the stream is in */
+static int64_t		 firstrec;	/* blocks written before this volume */
+static int64_t		 sentthisvol;	/* records sent to this volume */
+static double		 asize;		/* tape used, 0.1 inch */
 static int		 tapefd = -1;
 static int		 tapeisreg;
 static int64_t		 rderrs;	/* sectors the slaves failed to read */
-static volatile sig_atomic_t caughtsig;
 static int		 isslave;
+static int		 volchanged;	/* bumped at each new volume */
+static char		**volnames;	/* -f list */
+static int		 nvolnames;
+static char		*volpath;	/* output of this volume */
+static time_t		 tstart_volume;
+static volatile sig_atomic_t caughtint, caughtterm, caughtstatus;
+static volatile sig_atomic_t childpid;
 
+static void	 putslot(int64_t, int32_t, int32_t, const void *, int64_t,
+		    dino_t);
 static void	 flushrec(void);
-static void	 getrep(struct slave *);
+static int	 getrep(struct slave *);
+static void	 endvolume(int, int);
+static void	 openvolume(void);
+static void	 openvolume_prompt(int);
+static void	 closevolume(int);
+static void	 replay(struct rec *, int);
 static void	 enslave(void);
 static void	 doslave(int, int, pid_t) __attribute__((noreturn));
 static void	 killall(void);
+static void	 checksignals(void);
 static ssize_t	 fullread(int, void *, size_t);
 static int	 fullwrite(int, const void *, size_t);
 
 static void
 sigcatch(int signo)
 {
-	caughtsig = signo;
+	int save = errno;
+
+	switch (signo) {
+	case SIGINT:
+		caughtint = 1;
+		break;
+	case SIGUSR1:
+		caughtstatus = 1;
+		break;
+	default:
+		caughtterm = signo;
+		break;
+	}
+	errno = save;
 }
 
+/* In a checkpoint parent: pass SIGTERM, SIGHUP, SIGUSR1 to the writer. */
+static void
+sigforward(int signo)
+{
+	int save = errno;
+
+	if (childpid > 0)
+		(void)kill((pid_t)childpid, signo);
+	errno = save;
+}
+
+static void
+setsignals(void (*h)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	(void)sigemptyset(&sa.sa_mask);
+	sa.sa_handler = h;
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = h == sigcatch ? sigcatch : SIG_IGN;
+	(void)sigaction(SIGINT, &sa, NULL);
+}
+
+/* Allocate the record buffers, split the -f list, catch signals. */
 void
 alloctape(void)
 {
 	struct sigaction sa;
+	char *p, *list;
 	int i;
 
 	if ((rec.r_inline = calloc(ntrec, TP_BSIZE)) == NULL)
@@ -102,14 +176,23 @@ alloctape(void)
 		if ((slaves[i].sl_rec.r_inline = calloc(ntrec, TP_BSIZE)) ==
 		    NULL)
 			quit("out of memory\n");
+	if ((list = strdup(tape)) == NULL)
+		quit("out of memory\n");
+	for (p = strtok(list, ","); p != NULL; p = strtok(NULL, ",")) {
+		volnames = reallocarray(volnames, (size_t)nvolnames + 1,
+		    sizeof(*volnames));
+		if (volnames == NULL)
+			quit("out of memory\n");
+		volnames[nvolnames++] = p;
+	}
+	if (nvolnames == 0)
+		quit("no output named\n");
+	for (i = 0; i < SLAVES; i++)
+		slaves[i].sl_fd = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = sigcatch;
-	(void)sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
-	(void)sigaction(SIGINT, &sa, NULL);
+	setsignals(sigcatch);
 }
 
 /* Read exactly n bytes; returns n, 0 at EOF before any byte, -1 on error. */
@@ -122,8 +205,12 @@ fullread(int fd, void *buf, size_t n)
 
 	while (got < n) {
 		r = read(fd, p + got, n - got);
-		if (r == -1 && errno == EINTR)
+		if (r == -1 && errno == EINTR) {
+			if (!isslave && caughtterm)
+				quit("terminated by signal %d\n",
+				    (int)caughtterm);
 			continue;
+		}
 		if (r == -1)
 			return (-1);
 		if (r == 0) {
@@ -156,39 +243,70 @@ fullwrite(int fd, const void *buf, size_t n)
 }
 
 /*
- * Headers and master-built blocks go inline.
+ * Add ntp tape blocks to the stream: inline (inl != NULL, one block) or
+ * len bytes of disk at off, zero-padded to ntp blocks.  hend and ino are
+ * the header end and inode once these blocks are in.  Runs are split at
+ * record boundaries; each full record is flushed.
  */
+static void
+putslot(int64_t off, int32_t len, int32_t ntp, const void *inl,
+    int64_t hend, dino_t ino)
+{
+	struct slot *s;
+	int32_t k, l;
+	int n;
+
+	while (ntp > 0) {
+		if (rec.r_filled == 0) {
+			rec.r_tapea = pos;
+			rec.r_hdrend = hdrend;
+			rec.r_ino = tino;
+		}
+		k = ntrec - rec.r_filled;
+		if (k > ntp)
+			k = ntp;
+		l = len < k * TP_BSIZE ? len : k * TP_BSIZE;
+		n = rec.r_req.rq_nslots++;
+		s = &rec.r_req.rq_slots[n];
+		s->sl_ntp = k;
+		s->sl_len = l;
+		if (inl != NULL) {
+			s->sl_off = SL_INLINE;
+			memcpy(rec.r_inline + (size_t)rec.r_req.rq_ninline *
+			    TP_BSIZE, inl, TP_BSIZE);
+			rec.r_req.rq_ninline++;
+		} else
+			s->sl_off = off;
+		hdrend = rec.r_slothdrend[n] = hend;
+		tino = rec.r_slotino[n] = ino;
+		off += (int64_t)k * TP_BSIZE;
+		len -= l;
+		ntp -= k;
+		rec.r_filled += k;
+		pos += k;
+		if (rec.r_filled == ntrec)
+			flushrec();
+	}
+}
+
+/* Headers and master-built blocks go inline. */
 void
 writeblock(const void *blk)
 {
-	struct slot *s;
-
-	s = &rec.r_req.rq_slots[rec.r_req.rq_nslots++];
-	s->sl_off = SL_INLINE;
-	s->sl_len = TP_BSIZE;
-	s->sl_ntp = 1;
-	memcpy(rec.r_inline + (size_t)rec.r_req.rq_ninline * TP_BSIZE, blk,
-	    TP_BSIZE);
-	rec.r_req.rq_ninline++;
-	rec.r_filled++;
-	tapea++;
-	if (rec.r_filled == ntrec)
-		flushrec();
+	putslot(0, TP_BSIZE, 1, blk, hdrend, curino);
 }
 
-/*
- * Finish the header in spcl for inode ino and queue it.
- */
-void
-writeheader(dino_t ino)
+/* Finish the header in spcl for inode ino and queue it. */
+static void
+stamp(dino_t ino)
 {
 	int32_t sum, *lp;
 	int i;
 
 	spcl.c_inumber = ino;
 	spcl.c_volume = tapeno;
-	spcl.c_tapea = tapea;
-	spcl.c_old_tapea = (int32_t)tapea;
+	spcl.c_tapea = pos;
+	spcl.c_old_tapea = (int32_t)pos;
 	spcl.c_firstrec = firstrec;
 	spcl.c_old_firstrec = (int32_t)firstrec;
 	spcl.c_checksum = 0;
@@ -197,53 +315,71 @@ writeheader(dino_t ino)
 	for (i = 0; i < (int)(sizeof(spcl) / sizeof(int32_t)); i++)
 		sum = (int32_t)((uint32_t)sum + (uint32_t)lp[i]);
 	spcl.c_checksum = (int32_t)((uint32_t)CHECKSUM - (uint32_t)sum);
-	writeblock(&spcl);
+}
+
+void
+writeheader(dino_t ino)
+{
+	int64_t blks = 0;
+	int i;
+
+	stamp(ino);
+	switch (spcl.c_type) {
+	case TS_INODE:
+	case TS_ADDR:
+		for (i = 0; i < spcl.c_count && i < TP_NINDIR; i++)
+			if (spcl.c_addr[i])
+				blks++;
+		break;
+	case TS_CLRI:
+	case TS_BITS:
+		blks = spcl.c_count;
+		break;
+	}
+	putslot(0, TP_BSIZE, 1, &spcl, pos + 1 + blks, ino);
 }
 
 /*
  * Queue ntp tape blocks read from disk at byte offset off; len bytes come
- * from the disk and the rest of the ntp blocks is zero.  Runs are split at
- * record boundaries.
+ * from the disk and the rest of the ntp blocks is zero.
  */
 void
 dumpdisk(off_t off, size_t len, int ntp)
 {
-	struct slot *s;
-	int k;
-	size_t l;
+	putslot(off, (int32_t)len, ntp, NULL, hdrend, curino);
+}
 
-	while (ntp > 0) {
-		k = ntrec - rec.r_filled;
-		if (k > ntp)
-			k = ntp;
-		l = len < (size_t)k * TP_BSIZE ? len : (size_t)k * TP_BSIZE;
-		s = &rec.r_req.rq_slots[rec.r_req.rq_nslots++];
-		s->sl_off = off;
-		s->sl_len = (int32_t)l;
-		s->sl_ntp = k;
-		off += (off_t)k * TP_BSIZE;
-		len -= l;
-		ntp -= k;
-		rec.r_filled += k;
-		tapea += k;
-		if (rec.r_filled == ntrec)
-			flushrec();
+/* Act on signals caught since the last record. */
+static void
+checksignals(void)
+{
+	if (caughtterm)
+		quit("terminated by signal %d\n", (int)caughtterm);
+	if (caughtint) {
+		caughtint = 0;
+		msg("Interrupt received.\n");
+		if (query("Do you want to abort dump?"))
+			dumpabort(0);
+	}
+	if (caughtstatus) {
+		caughtstatus = 0;
+		statusline();
 	}
 }
 
 /*
- * Hand the full record to the next slave, and collect the answer of the
- * slave after it, whose record is now two records old.
+ * Hand the full record to the next slave in the ring, after collecting
+ * that slave's answer about its previous record (three records ago).
  */
 static void
 flushrec(void)
 {
 	struct slave *sl = &slaves[cur];
+	int full;
 
-	if (caughtsig)
-		quit("interrupted by signal %d\n", (int)caughtsig);
-	if (sl->sl_busy)
-		getrep(sl);
+	checksignals();
+	if (sl->sl_busy && getrep(sl))
+		return;		/* a new volume took this record */
 	if (fullwrite(sl->sl_fd, &rec.r_req, sizeof(rec.r_req)) == -1 ||
 	    fullwrite(sl->sl_fd, rec.r_inline,
 	    (size_t)rec.r_req.rq_ninline * TP_BSIZE) == -1)
@@ -254,130 +390,432 @@ flushrec(void)
 	    (size_t)rec.r_req.rq_ninline * TP_BSIZE);
 	sl->sl_rec.r_filled = rec.r_filled;
 	sl->sl_rec.r_tapea = rec.r_tapea;
+	sl->sl_rec.r_hdrend = rec.r_hdrend;
+	sl->sl_rec.r_ino = rec.r_ino;
+	memcpy(sl->sl_rec.r_slothdrend, rec.r_slothdrend,
+	    sizeof(rec.r_slothdrend));
+	memcpy(sl->sl_rec.r_slotino, rec.r_slotino, sizeof(rec.r_slotino));
 	cur = (cur + 1) % SLAVES;
 	memset(&rec.r_req, 0, sizeof(rec.r_req));
 	rec.r_filled = 0;
-	rec.r_tapea = tapea;
 	timeest();
+
+	/* Count the record against the volume. */
+	sentthisvol++;
+	asize += (double)ntrec * TP_BSIZE / (double)density +
+	    (cartridge ? 16 : density >= 625 ? 5 : 8);
+	full = 0;
+	if (!pipeout) {
+		if (blocksperfile > 0)
+			full = sentthisvol * ntrec >= blocksperfile;
+		else if (!unlimited)
+			full = asize > (double)tsize;
+	}
+	if (full)
+		endvolume(-1, 0);
 }
 
-/* Wait for a slave's answer about its record and check it. */
-static void
+/*
+ * Wait for a slave's answer about its record.  Returns 0 if the record was
+ * written whole, 1 if it was not and a new volume has taken it over.
+ */
+static int
 getrep(struct slave *sl)
 {
 	struct rep rp;
-	ssize_t n;
 	size_t want = (size_t)ntrec * TP_BSIZE;
+	int64_t intovol;
 
-	n = fullread(sl->sl_fd, &rp, sizeof(rp));
-	if (n != (ssize_t)sizeof(rp))
+	if (fullread(sl->sl_fd, &rp, sizeof(rp)) != (ssize_t)sizeof(rp))
 		quit("slave %d (pid %ld) died unexpectedly\n",
 		    (int)(sl - slaves), (long)sl->sl_pid);
 	sl->sl_busy = 0;
 	rderrs += rp.rp_rderrs;
 	if (rp.rp_wrote == (int64_t)want) {
 		blockswritten += ntrec;
-		return;
+		return (0);
 	}
-	if (rp.rp_errno != 0 && rp.rp_errno != ENOSPC)
-		quit("write error %jd blocks into volume %d of %s: %s\n",
-		    (intmax_t)(blockswritten - firstrec), tapeno, tape,
+	intovol = blockswritten - firstrec;
+	if (rp.rp_errno != 0 && rp.rp_errno != ENOSPC) {
+		msg("write error %jd blocks into volume %d of %s: %s\n",
+		    (intmax_t)intovol, tapeno, volpath,
 		    strerror(rp.rp_errno));
-	if (pipeout)
-		quit("end of media on standard output after %jd blocks; "
-		    "cannot recover\n", (intmax_t)blockswritten);
-	quit("end of media on %s after %jd blocks (%s)\n", tape,
-	    (intmax_t)(blockswritten - firstrec),
-	    rp.rp_errno ? strerror(rp.rp_errno) : "short write");
+		broadcast("DUMP WRITE ERROR!\n");
+		if (pipeout)
+			quit("cannot recover from a write error on standard "
+			    "output\n");
+		if (query("Do you want to rewrite this volume?")) {
+			msg("Closing this volume.  Prepare to restart with "
+			    "new media;\n");
+			msg("this dump volume will be rewritten.\n");
+			killall();
+			closevolume(0);
+			Exit(X_REWRITE);
+		}
+		if (!query("Do you want to start the next volume?"))
+			dumpabort(0);
+	} else {
+		if (pipeout)
+			quit("end of media on standard output after %jd "
+			    "blocks; cannot recover\n", (intmax_t)intovol);
+		msg("End of media on %s after %jd blocks (%s)\n", volpath,
+		    (intmax_t)intovol, rp.rp_errno ? strerror(rp.rp_errno) :
+		    "short write");
+	}
+	if (intovol == 0)
+		quit("%s: the volume ended in its first record; "
+		    "it cannot hold any of the dump\n", volpath);
+	endvolume((int)(sl - slaves), rp.rp_wrote > 0);
+	return (1);
 }
 
 /*
- * Open the output and start the slaves; write the volume header.
+ * End this volume and go on to the next.  failed >= 0 names the slave
+ * whose record did not land: it and every later record are written again
+ * on the next volume.  failed < 0: the volume is full; wait for the
+ * records in flight first.
+ */
+static void
+endvolume(int failed, int partial)
+{
+	struct rec *rp;
+	int i, n = 0, s, vol = volchanged;
+
+	if (failed < 0) {
+		for (i = 0; i < SLAVES; i++) {
+			s = (cur + i) % SLAVES;
+			if (slaves[s].sl_busy && getrep(&slaves[s]))
+				return;	/* the medium ended first */
+			if (volchanged != vol)
+				return;
+		}
+		closevolume(1);
+		startnewtape(NULL, 0);
+		return;
+	}
+	if ((rp = calloc(NREPLAY, sizeof(*rp))) == NULL)
+		quit("out of memory\n");
+	for (i = 0; i < SLAVES; i++) {
+		s = (failed + i) % SLAVES;
+		if (s != failed && !slaves[s].sl_busy)
+			continue;
+		rp[n] = slaves[s].sl_rec;
+		if ((rp[n].r_inline = malloc((size_t)ntrec * TP_BSIZE)) ==
+		    NULL)
+			quit("out of memory\n");
+		memcpy(rp[n].r_inline, slaves[s].sl_rec.r_inline,
+		    (size_t)ntrec * TP_BSIZE);
+		slaves[s].sl_busy = 0;
+		n++;
+	}
+	if (rec.r_filled > 0) {
+		rp[n] = rec;
+		if ((rp[n].r_inline = malloc((size_t)ntrec * TP_BSIZE)) ==
+		    NULL)
+			quit("out of memory\n");
+		memcpy(rp[n].r_inline, rec.r_inline,
+		    (size_t)ntrec * TP_BSIZE);
+		n++;
+	}
+	memset(&rec.r_req, 0, sizeof(rec.r_req));
+	rec.r_filled = 0;
+	killall();
+	/* Nothing of a record that did not land stays on the volume. */
+	if (partial && tapeisreg && ftruncate(tapefd,
+	    (off_t)(blockswritten - firstrec) * TP_BSIZE) == -1)
+		msg("%s: cannot cut off the partial record: %s\n", volpath,
+		    strerror(errno));
+	closevolume(0);
+	startnewtape(rp, n);
+	for (i = 0; i < n; i++)
+		free(rp[i].r_inline);
+	free(rp);
+}
+
+/*
+ * Write the records of a failed volume again, in order, after the new
+ * volume's header.  Positions, inodes and header ends come back as they
+ * were, so new records formed here carry the right bookkeeping.
+ */
+static void
+replay(struct rec *rp, int n)
+{
+	struct slot *s;
+	int i, j, k;
+
+	for (i = 0; i < n; i++) {
+		hdrend = rp[i].r_hdrend;
+		tino = rp[i].r_ino;
+		for (j = k = 0; j < rp[i].r_req.rq_nslots; j++) {
+			s = &rp[i].r_req.rq_slots[j];
+			if (s->sl_off == SL_INLINE)
+				putslot(0, TP_BSIZE, 1, rp[i].r_inline +
+				    (size_t)k++ * TP_BSIZE,
+				    rp[i].r_slothdrend[j], rp[i].r_slotino[j]);
+			else
+				putslot(s->sl_off, s->sl_len, s->sl_ntp, NULL,
+				    rp[i].r_slothdrend[j], rp[i].r_slotino[j]);
+		}
+	}
+}
+
+/* Wait for the writer child; return its exit status as dump's. */
+static int
+waitchild(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			return (-1);
+	}
+	if (WIFEXITED(status))
+		return (WEXITSTATUS(status));
+	msg("the process writing volume %d was killed by signal %d\n",
+	    tapeno, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return (X_ABORT);
+}
+
+/*
+ * Start a volume: fork its writer (the parent keeps this state and waits,
+ * ready to fork again for a rewrite), open the output, start the slaves,
+ * write the TS_TAPE header and the records a failed volume left over.
  */
 void
-startnewtape(int top)
+startnewtape(void *replayp, int nreplay)
+{
+	struct rec *rp = replayp;
+	int64_t vtapea;
+	dino_t vino;
+	int status, attempt = 0, i;
+	pid_t pid;
+	char date[32];
+
+	tapeno++;
+	firstrec = blockswritten;
+	volchanged++;
+	if (!pipeout) {
+		for (;;) {
+			pid = fork();
+			if (pid == -1)
+				quit("cannot fork the volume writer: %s\n",
+				    strerror(errno));
+			if (pid == 0)
+				break;
+			childpid = pid;
+			setsignals(sigforward);
+			status = waitchild(pid);
+			childpid = 0;
+			if (status == X_REWRITE) {
+				attempt++;
+				setsignals(sigcatch);
+				continue;
+			}
+			Exit(status == X_FINOK ? X_FINOK : X_ABORT);
+		}
+	}
+	openvolume_prompt(attempt);
+	openvolume();
+	enslave();
+	sentthisvol = 0;
+	asize = 0;
+	(void)time(&tstart_volume);
+
+	/* The volume header shares the position of the first record. */
+	vtapea = nreplay > 0 ? rp[0].r_tapea : pos;
+	vino = nreplay > 0 ? rp[0].r_ino : tino;
+	if (nreplay > 0)
+		hdrend = rp[0].r_hdrend;
+	pos = vtapea;
+	spcl.c_type = TS_TAPE;
+	memset(spcl.c_addr, 0, sizeof(spcl.c_addr));
+	if (tapeno > 1) {
+		spcl.c_flags |= DR_NEWHEADER;
+		spcl.c_count = (int32_t)(hdrend - vtapea);
+		if (spcl.c_count < 0)
+			spcl.c_count = 0;
+		for (i = 0; i < spcl.c_count && i < TP_NINDIR; i++)
+			spcl.c_addr[i] = 1;
+		stamp(vino);
+		putslot(0, TP_BSIZE, 1, &spcl, hdrend, vino);
+		pos--;		/* a continuation header is not counted */
+		spcl.c_flags &= ~DR_NEWHEADER;
+		strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y",
+		    localtime(&tstart_volume));
+		msg("Volume %d started with block %jd at: %s\n", tapeno,
+		    (intmax_t)blockswritten, date);
+		msg("Volume %d begins with blocks from inode %" PRIu32 "\n",
+		    tapeno, vino);
+		replay(rp, nreplay);
+	} else {
+		spcl.c_count = 1;
+		stamp(0);
+		putslot(0, TP_BSIZE, 1, &spcl, pos + 1, 0);
+	}
+}
+
+/*
+ * Pick this volume's output from the -f list (the last name repeats) and,
+ * unless a fresh name from the list is waiting, ask for new media.
+ */
+static void
+openvolume_prompt(int attempt)
+{
+	int listed = tapeno <= nvolnames;
+
+	volpath = volnames[listed ? tapeno - 1 : nvolnames - 1];
+	if (pipeout)
+		return;
+	if (attempt == 0 && (tapeno == 1 || listed))
+		return;
+	if (attempt == 0 && autoload > 0)
+		return;		/* openvolume() waits for the loader */
+	msg("Change Volumes: Mount volume #%d\n", tapeno);
+	broadcast("CHANGE DUMP VOLUMES!\a\a\n");
+	while (!query("Is the new volume mounted and ready to go?"))
+		if (query("Do you want to abort?"))
+			dumpabort(0);
+}
+
+/*
+ * Open this volume's output: standard output, a remote file through rmt
+ * ("host:file", "user@host:file"), or a local file or device.  A failed
+ * open is retried for -l seconds, then the operator is asked.
+ */
+static void
+openvolume(void)
 {
 	struct stat st;
+	const char *path = volpath;
+	char *colon, *slash;
+	time_t t0 = time(NULL);
+	int e;
 
-	(void)top;
-	tapeno++;
-	if (pipeout)
+	free(host);
+	host = NULL;
+	tapeisreg = 0;
+	if (pipeout) {
 		tapefd = STDOUT_FILENO;
-	else if (host != NULL) {
-		if ((tapefd = rmtopen(tape, O_WRONLY | O_CREAT)) == -1)
-			quit("cannot open %s:%s: %s\n", host, tape,
-			    strerror(errno));
-	} else {
-		if ((tapefd = open(tape, O_WRONLY | O_CREAT | O_TRUNC,
-		    0666)) == -1)
-			quit("cannot open output %s: %s\n", tape,
-			    strerror(errno));
+		if (fstat(tapefd, &st) == 0 && S_ISREG(st.st_mode))
+			tapeisreg = 1;
+		return;
+	}
+	colon = strchr(volpath, ':');
+	slash = strchr(volpath, '/');
+	if (colon != NULL && (slash == NULL || slash > colon)) {
+		if ((host = strndup(volpath, (size_t)(colon - volpath))) ==
+		    NULL)
+			quit("out of memory\n");
+		path = colon + 1;
+		if (*host == '\0' || *path == '\0')
+			quit("bad remote output \"%s\"\n", volpath);
+	}
+	for (;;) {
+		if (host != NULL) {
+			if (rmthost(host) == 0)
+				tapefd = -1;
+			else
+				tapefd = rmtopen(path, O_WRONLY | O_CREAT);
+		} else if (strncmp(path, "/dev/", 5) == 0 &&
+		    stat(path, &st) == -1) {
+			/* Never create a plain file among the devices. */
+			tapefd = -1;
+		} else
+			tapefd = open(path, O_WRONLY | O_CREAT | O_TRUNC,
+			    0666);
+		if (tapefd != -1)
+			break;
+		e = errno;
+		if (autoload > 0 && time(NULL) - t0 < autoload) {
+			(void)sleep(1);
+			continue;
+		}
+		msg("Cannot open output \"%s\": %s\n", volpath, strerror(e));
+		if (!query("Do you want to retry the open?"))
+			dumpabort(0);
+		t0 = time(NULL);
 	}
 	if (host == NULL && fstat(tapefd, &st) == 0 && S_ISREG(st.st_mode))
 		tapeisreg = 1;
-	enslave();
-	rec.r_tapea = tapea;
-	spcl.c_type = TS_TAPE;
-	spcl.c_count = 1;
-	memset(spcl.c_addr, 0, sizeof(spcl.c_addr));
-	spcl.c_flags &= ~DR_NEWHEADER;
-	writeheader(0);
-	if (tapeno > 1)
-		msg("Volume %d begins with blocks from inode %" PRIu32 "\n",
-		    tapeno, curino);
 }
 
 /*
- * Write the end of the dump: TS_END headers up to a full record; wait for
- * every record to be written and close the output.
+ * Close this volume.  ok: every record was answered; let the slaves finish
+ * and make sure what was written is on the medium.
+ */
+static void
+closevolume(int ok)
+{
+	time_t now;
+	char date[32];
+	int i, status;
+	pid_t p;
+
+	if (ok) {
+		for (i = 0; i < SLAVES; i++) {
+			(void)close(slaves[i].sl_fd);
+			slaves[i].sl_fd = -1;
+		}
+		for (i = 0; i < SLAVES; i++) {
+			while ((p = waitpid(slaves[i].sl_pid, &status, 0)) ==
+			    -1 && errno == EINTR)
+				;
+			slaves[i].sl_pid = 0;
+			if (p == -1 || !WIFEXITED(status) ||
+			    WEXITSTATUS(status) != 0)
+				quit("slave %d ended abnormally\n", i);
+		}
+		if (tapeisreg && fsync(tapefd) == -1)
+			quit("%s: %s\n", volpath, strerror(errno));
+	} else
+		killall();
+	msg("Closing %s\n", volpath);
+	if (host != NULL)
+		rmtclose();
+	else if (!pipeout && close(tapefd) == -1 && ok)
+		quit("%s: %s\n", volpath, strerror(errno));
+	tapefd = -1;
+	(void)time(&now);
+	(void)strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y",
+	    localtime(&now));
+	msg("Volume %d completed at: %s\n", tapeno, date);
+	if (now > tstart_volume)
+		msg("Volume %d transfer rate: %jd KB/s\n", tapeno,
+		    (intmax_t)((blockswritten - firstrec) /
+		    (now - tstart_volume)));
+}
+
+/*
+ * Write the end of the dump: TS_END headers to a full record, then wait
+ * for every record to be answered.  If the medium ends in these last
+ * records they go on to a new volume like any others, and the end is
+ * written again there.
  */
 void
 trailer(void)
 {
-	int i;
+	int i, s, vol;
 
-	spcl.c_type = TS_END;
-	spcl.c_count = 0;
-	memset(spcl.c_addr, 0, sizeof(spcl.c_addr));
-	do
-		writeheader(maxino - 1);
-	while (rec.r_filled != 0);
-	for (i = 0; i < SLAVES; i++) {
-		if (slaves[cur].sl_busy)
-			getrep(&slaves[cur]);
-		cur = (cur + 1) % SLAVES;
-	}
-	for (i = 0; i < SLAVES; i++) {
-		(void)close(slaves[i].sl_fd);
-		slaves[i].sl_fd = -1;
-	}
-	for (i = 0; i < SLAVES; i++) {
-		int status;
-		pid_t p;
-
-		while ((p = waitpid(slaves[i].sl_pid, &status, 0)) == -1 &&
-		    errno == EINTR)
-			;
-		if (p == -1)
-			quit("waitpid slave %d: %s\n", i, strerror(errno));
-		slaves[i].sl_pid = 0;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			quit("slave %d ended abnormally (status %#x)\n", i,
-			    status);
-	}
-	if (rderrs > 0)
+	do {
+		spcl.c_type = TS_END;
+		spcl.c_count = 0;
+		memset(spcl.c_addr, 0, sizeof(spcl.c_addr));
+		do
+			writeheader(maxino - 1);
+		while (rec.r_filled != 0);
+		vol = volchanged;
+		for (i = 0; i < SLAVES && vol == volchanged; i++) {
+			s = (cur + i) % SLAVES;
+			if (slaves[s].sl_busy)
+				(void)getrep(&slaves[s]);
+		}
+	} while (vol != volchanged);
+	closevolume(1);
+	if (rderrs > 0) {
 		msg("%jd disk sectors could not be read and were "
 		    "zero-filled\n", (intmax_t)rderrs);
-	if (tapeisreg && fsync(tapefd) == -1)
-		quit("%s: %s\n", tape, strerror(errno));
-	msg("Closing %s\n", tape);
-	if (host != NULL)
-		rmtclose();
-	else if (!pipeout && close(tapefd) == -1)
-		quit("%s: %s\n", tape, strerror(errno));
-	tapefd = -1;
-	if (rderrs > 0)
 		dumperrors += rderrs;
+	}
 }
 
 /*
@@ -403,7 +841,7 @@ enslave(void)
 			(void)close(sv[0]);
 			(void)close(sv[1]);
 			slaves[i].sl_pid = 0;
-			quit("fork: %s\n", strerror(errno));
+			quit("cannot fork a slave: %s\n", strerror(errno));
 		case 0:
 			(void)close(sv[0]);
 			for (j = 0; j < i; j++)
@@ -428,7 +866,8 @@ enslave(void)
 
 /*
  * A slave: read a request, fill the record, take the turn, write it, pass
- * the turn, report.  It never returns.
+ * the turn, report.  A record that did not land whole keeps the turn, so
+ * nothing is written after it on this volume.  It never returns.
  */
 static void
 doslave(int fd, int num, pid_t master)
@@ -437,12 +876,13 @@ doslave(int fd, int num, pid_t master)
 	struct rep rp;
 	struct sigaction sa;
 	struct timespec ts;
+	struct slot *s;
 	unsigned char *buf, *inl, *p;
 	sigset_t set;
 	pid_t next;
 	ssize_t n, w;
-	size_t size = (size_t)ntrec * TP_BSIZE;
-	int i, haveturn = (num == 0), bad;
+	size_t size = (size_t)ntrec * TP_BSIZE, cap;
+	int i, haveturn = (num == 0), bad, k;
 
 	isslave = 1;
 	memset(&sa, 0, sizeof(sa));
@@ -452,6 +892,7 @@ doslave(int fd, int num, pid_t master)
 	sa.sa_handler = SIG_DFL;
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGUSR1, &sa, NULL);
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR2);
 	if ((buf = malloc(size)) == NULL || (inl = malloc(size)) == NULL)
@@ -472,30 +913,23 @@ doslave(int fd, int num, pid_t master)
 			_exit(X_ABORT);
 		bad = 0;
 		p = buf;
-		for (i = 0; i < rq.rq_nslots; i++) {
-			struct slot *s = &rq.rq_slots[i];
-			size_t cap = (size_t)s->sl_ntp * TP_BSIZE;
-
+		for (i = k = 0; i < rq.rq_nslots; i++) {
+			s = &rq.rq_slots[i];
+			cap = (size_t)s->sl_ntp * TP_BSIZE;
 			if (s->sl_ntp < 1 || (size_t)(p - buf) + cap > size ||
 			    s->sl_len < 0 || (size_t)s->sl_len > cap)
 				_exit(X_ABORT);
-			if (s->sl_off != SL_INLINE) {
+			if (s->sl_off == SL_INLINE) {
+				if (k >= rq.rq_ninline)
+					_exit(X_ABORT);
+				memcpy(p, inl + (size_t)k++ * TP_BSIZE,
+				    TP_BSIZE);
+			} else {
 				bad += bread(s->sl_off, p, (size_t)s->sl_len);
 				memset(p + s->sl_len, 0,
 				    cap - (size_t)s->sl_len);
 			}
 			p += cap;
-		}
-		/* Inline blocks fill their slots in order. */
-		p = buf;
-		n = 0;
-		for (i = 0; i < rq.rq_nslots; i++) {
-			struct slot *s = &rq.rq_slots[i];
-
-			if (s->sl_off == SL_INLINE)
-				memcpy(p, inl + (size_t)n++ * TP_BSIZE,
-				    TP_BSIZE);
-			p += (size_t)s->sl_ntp * TP_BSIZE;
 		}
 		if ((size_t)(p - buf) != size)
 			_exit(X_ABORT);
@@ -524,9 +958,11 @@ doslave(int fd, int num, pid_t master)
 			w += n;
 		}
 		rp.rp_wrote = w;
-		haveturn = 0;
-		if (kill(next, SIGUSR2) == -1 && errno != ESRCH)
-			_exit(X_ABORT);
+		if (w == (ssize_t)size) {
+			haveturn = 0;
+			if (kill(next, SIGUSR2) == -1 && errno != ESRCH)
+				_exit(X_ABORT);
+		}
 		if (fullwrite(fd, &rp, sizeof(rp)) == -1)
 			_exit(X_ABORT);
 	}
@@ -539,9 +975,14 @@ killall(void)
 {
 	int i, status;
 
-	for (i = 0; i < SLAVES; i++)
+	for (i = 0; i < SLAVES; i++) {
+		if (slaves[i].sl_fd != -1)
+			(void)close(slaves[i].sl_fd);
+		slaves[i].sl_fd = -1;
+		slaves[i].sl_busy = 0;
 		if (slaves[i].sl_pid > 0)
 			(void)kill(slaves[i].sl_pid, SIGKILL);
+	}
 	for (i = 0; i < SLAVES; i++) {
 		if (slaves[i].sl_pid <= 0)
 			continue;
