@@ -726,6 +726,10 @@ openvolume(void)
 		if (tapefd != -1)
 			break;
 		e = errno;
+		if (e == EINTR) {
+			checksignals();
+			continue;
+		}
 		if (autoload > 0 && time(NULL) - t0 < autoload) {
 			(void)sleep(1);
 			continue;

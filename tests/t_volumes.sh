@@ -1,0 +1,510 @@
+#! /usr/bin/env atf-sh
+# Multiple volumes: end of media at every kind of boundary, -B and -f
+# lists, a full tmpfs, the operator's questions on a terminal (expect),
+# rewriting a failed volume, -n, -l, signals and the size estimate.
+# Every set is restored with Debian restore and compared with the tree.
+
+. "$(atf_get_srcdir)/common.sh"
+
+# A small tree: one file spanning many small volumes, many small files.
+small_tree()
+{
+	mkdir -p "$1/d" "$1/e/f"
+	rand_file "$1/big" 200000
+	_i=1
+	while [ $_i -le 40 ]; do
+		rand_file "$1/d/f$_i" $((_i * 37))
+		_i=$((_i + 1))
+	done
+	ln -s big "$1/lnk"
+	ln "$1/d/f3" "$1/e/hard"
+}
+
+small_image()
+{
+	require_tools makefs restore
+	small_tree src
+	make_image fs.img src 2 le
+}
+
+# The write shim that ends or breaks the medium (tests/shim/wshim.c).
+build_shim()
+{
+	require_tools cc
+	# An ASan build of dump must accept a preloaded library.
+	ASAN_OPTIONS="verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	export ASAN_OPTIONS
+	cc -shared -fPIC -O2 -o wshim.so "$(atf_get_srcdir)/shim/wshim.c" \
+	    -ldl 2>shim.log || atf_fail "cannot build the shim: $(head -3 shim.log)"
+}
+
+# names PREFIX N: PREFIX1,PREFIX2,...,PREFIXN
+names()
+{
+	_l=''
+	_i=1
+	while [ "$_i" -le "$2" ]; do
+		_l="$_l${_l:+,}$1$_i"
+		_i=$((_i + 1))
+	done
+	echo "$_l"
+}
+
+# restore_set DIR RECORD VOL1 [VOL...]: restore -r a volume set into DIR,
+# naming the later volumes at restore's prompts, and compare with src.
+restore_set()
+{
+	_dir=$1 _b=$2 _first=$3
+	shift 3
+	: >answers
+	for _v in "$@"; do
+		echo "$_v" >>answers
+	done
+	mkdir -p "$_dir"
+	# setsid: no controlling terminal, so restore reads the answers.
+	(cd "$_dir" && setsid -w restore -r -b "$_b" -f "$_first" \
+	    <"$OLDPWD/answers") >restore.log 2>&1 ||
+	    atf_fail "restore of the set failed: $(grep -v -e Converting -e 'Mount tape' -e Enter -e otherwise restore.log | tail -3)"
+	compare_trees src "$_dir"
+}
+
+# vols PREFIX: the volume files PREFIX1, PREFIX2, ... that exist, in order.
+vols()
+{
+	_i=1
+	while [ -e "$1$_i" ]; do
+		echo "$1$_i"
+		_i=$((_i + 1))
+	done
+}
+
+# no_leftovers: no process still runs with this test's directory in its
+# command line (dump, its volume writers and slaves all name it).
+no_leftovers()
+{
+	sleep 1
+	if pgrep -f "$PWD/" >/dev/null 2>&1; then
+		pgrep -af "$PWD/" | head -5
+		atf_fail "processes left running"
+	fi
+}
+
+atf_test_case eom_sweep
+eom_sweep_head()
+{
+	atf_set descr "end of media at, just after, inside and just before record boundaries (ENOSPC, short and zero writes), -b 1, 10, 64"
+	atf_set timeout 600
+}
+eom_sweep_body()
+{
+	small_image
+	build_shim
+	n=0
+	for c in "20480 enospc 10" "20481 enospc 10" "25600 enospc 10" \
+	    "30719 enospc 10" "30720 zero 10" "51200 enospc 10" \
+	    "9000 enospc 1" "3072 zero 1" "140000 enospc 64" \
+	    "196607 zero 64" "65537 enospc 32"; do
+		# shellcheck disable=SC2086
+		set -- $c
+		n=$((n + 1))
+		mkdir "s$n"
+		WSHIM_MATCH="/s$n/vol" WSHIM_LIMIT=$1 WSHIM_MODE=$2 \
+		    LD_PRELOAD=$PWD/wshim.so "$(dump_bin)" -0 -b "$3" \
+		    -f "$(names "$PWD/s$n/vol" 200)" fs.img \
+		    </dev/null >"s$n.log" 2>&1 ||
+		    atf_fail "limit $1 $2 -b $3: dump exited $?: $(tail -2 "s$n.log")"
+		grep -q 'DUMP IS DONE$' "s$n.log" ||
+		    atf_fail "limit $1 $2: no DUMP IS DONE"
+		# Every volume holds whole records only.
+		for v in $(vols "$PWD/s$n/vol"); do
+			[ $(($(stat -c %s "$v") % ($3 * 1024))) -eq 0 ] ||
+			    atf_fail "limit $1 $2: $v is not whole records"
+		done
+		# shellcheck disable=SC2046
+		restore_set "r$n" "$3" $(vols "$PWD/s$n/vol")
+	done
+}
+
+atf_test_case eom_in_trailer
+eom_in_trailer_head()
+{
+	atf_set descr "end of media in the last records (the TS_END ones) rolls them forward too"
+}
+eom_in_trailer_body()
+{
+	small_image
+	build_shim
+	dump_ok -0 -f whole.dump fs.img
+	total=$(stat -c %s whole.dump)
+	n=0
+	for lim in $((total - 10240)) $((total - 1)) $((total - 25000)) \
+	    $((total - 30720)); do
+		n=$((n + 1))
+		mkdir "s$n"
+		WSHIM_MATCH="/s$n/vol" WSHIM_LIMIT=$lim \
+		    LD_PRELOAD=$PWD/wshim.so "$(dump_bin)" -0 \
+		    -f "$(names "$PWD/s$n/vol" 5)" fs.img </dev/null \
+		    >"s$n.log" 2>&1 || atf_fail "limit $lim: dump failed: $(tail -2 "s$n.log")"
+		[ -e "s$n/vol2" ] || atf_fail "limit $lim: no second volume"
+		# shellcheck disable=SC2046
+		restore_set "r$n" 10 $(vols "$PWD/s$n/vol")
+	done
+}
+
+atf_test_case blocks_per_volume
+blocks_per_volume_head()
+{
+	atf_set descr "-B sizes every volume; a -f list is used in turn without questions"
+}
+blocks_per_volume_body()
+{
+	small_image
+	"$(dump_bin)" -0 -B 64 -b 8 -f "$(names "$PWD/v" 9)" fs.img \
+	    </dev/null 2>dump.log || atf_fail "dump -B failed: $(tail -3 dump.log)"
+	# shellcheck disable=SC2046
+	set -- $(vols "$PWD/v")
+	[ $# -ge 3 ] || atf_fail "expected several volumes, got $#"
+	last=$(eval echo "\${$#}")
+	for v in "$@"; do
+		s=$(stat -c %s "$v")
+		if [ "$v" = "$last" ]; then
+			[ "$s" -le 65536 ] || atf_fail "$v: $s bytes > -B 64"
+		else
+			[ "$s" -eq 65536 ] || atf_fail "$v: $s bytes, not 64 KB"
+		fi
+	done
+	grep -q 'Change Volumes' dump.log && atf_fail "asked for a volume the list named"
+	restore_set r 8 "$@"
+}
+
+atf_test_case tmpfs_full
+tmpfs_full_head()
+{
+	atf_set descr "real ENOSPC on small tmpfs mounts rolls forward across a -f list"
+	atf_set require.user root
+}
+tmpfs_full_body()
+{
+	small_image
+	mkdir m1 m2
+	mount -t tmpfs -o size=64k tmpfs m1 2>/dev/null ||
+	    atf_skip "cannot mount tmpfs here"
+	mount -t tmpfs -o size=96k tmpfs m2 || atf_fail "second tmpfs"
+	"$(dump_bin)" -0 -f "$PWD/m1/v1,$PWD/m2/v2,$PWD/v3" fs.img \
+	    </dev/null 2>dump.log || atf_fail "dump failed: $(tail -3 dump.log)"
+	grep -q 'End of media on .*m1/v1' dump.log ||
+	    atf_fail "the first tmpfs did not fill up"
+	restore_set r 10 "$PWD/m1/v1" "$PWD/m2/v2" "$PWD/v3"
+}
+tmpfs_full_cleanup()
+{
+	umount m1 2>/dev/null
+	umount m2 2>/dev/null
+	true
+}
+
+atf_test_case no_terminal
+no_terminal_head()
+{
+	atf_set descr "without a terminal the volume question aborts with exit 3, leaving whole records and no process"
+}
+no_terminal_body()
+{
+	small_image
+	build_shim
+	WSHIM_MATCH=/out WSHIM_LIMIT=50000 LD_PRELOAD=$PWD/wshim.so \
+	    setsid -w "$(dump_bin)" -0 -f "$PWD/out" fs.img </dev/null \
+	    2>dump.log
+	rc=$?
+	[ $rc -eq 3 ] || atf_fail "exit status $rc, expected 3"
+	grep -q 'Change Volumes: Mount volume #2' dump.log ||
+	    atf_fail "no Change Volumes message"
+	grep -q 'no terminal' dump.log || atf_fail "no word about the terminal"
+	grep -q 'DUMP IS DONE' dump.log && atf_fail "claims to be done"
+	[ $(($(stat -c %s out) % 10240)) -eq 0 ] ||
+	    atf_fail "the volume ends in a partial record"
+	no_leftovers
+}
+
+# run_expect SCRIPT: run an expect script, fail on a non-zero exit.
+run_expect()
+{
+	require_tools expect
+	expect -f "$1" >expect.log 2>&1 ||
+	    atf_fail "expect: $(tail -5 expect.log)"
+}
+
+atf_test_case change_volumes
+change_volumes_head()
+{
+	atf_set descr "the Change Volumes prompt on a terminal: a bad answer is asked again, yes goes on; the set restores"
+}
+change_volumes_body()
+{
+	small_image
+	build_shim
+	cat >cv.exp <<EOT
+set timeout 60
+set n 1
+set asked 0
+set env(WSHIM_MATCH) /out
+set env(WSHIM_LIMIT) 60000
+set env(LD_PRELOAD) $PWD/wshim.so
+spawn $(dump_bin) -0 -f $PWD/out fs.img
+expect {
+	"ready to go?*(\"yes\" or \"no\") " {
+		if {\$asked == 0} {
+			incr asked
+			send "perhaps\r"
+			exp_continue
+		}
+		exec mv $PWD/out $PWD/vol\$n
+		incr n
+		send "yes\r"
+		exp_continue
+	}
+	"\"Yes\" or \"No\"?" { exp_continue }
+	"DUMP IS DONE" { }
+	timeout { exit 2 }
+	eof { exit 3 }
+}
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	run_expect cv.exp
+	grep -q '"Yes" or "No"?' expect.log || atf_fail "a bad answer was not asked again"
+	# shellcheck disable=SC2046
+	set -- $(vols "$PWD/vol") "$PWD/out"
+	[ $# -ge 3 ] || atf_fail "expected several volumes, got $#"
+	restore_set r 10 "$@"
+}
+
+atf_test_case abort_at_prompt
+abort_at_prompt_head()
+{
+	atf_set descr "answering no, then yes to abort, ends with exit 3 and no process left"
+}
+abort_at_prompt_body()
+{
+	small_image
+	build_shim
+	cat >ab.exp <<EOT
+set timeout 60
+set env(WSHIM_MATCH) /out
+set env(WSHIM_LIMIT) 60000
+set env(LD_PRELOAD) $PWD/wshim.so
+spawn $(dump_bin) -0 -f $PWD/out fs.img
+expect "ready to go?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 2 }
+expect "abort?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 2 }
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	require_tools expect
+	expect -f ab.exp >expect.log 2>&1
+	rc=$?
+	[ $rc -eq 3 ] || atf_fail "exit status $rc, expected 3: $(tail -3 expect.log)"
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	no_leftovers
+}
+
+atf_test_case rewrite_volume
+rewrite_volume_head()
+{
+	atf_set descr "a write error on volume 2, answered with rewrite, gives a correct set"
+}
+rewrite_volume_body()
+{
+	small_image
+	build_shim
+	list=$(names "$PWD/vol" 12)
+	cat >rw.exp <<EOT
+set timeout 60
+set env(WSHIM_MATCH) /vol
+set env(WSHIM_LIMIT) 61440
+set env(WSHIM_EIO) /vol2
+set env(WSHIM_EIO_MARK) $PWD/eio.done
+set env(LD_PRELOAD) $PWD/wshim.so
+spawn $(dump_bin) -0 -f $list fs.img
+expect "rewrite this volume?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 2 }
+expect "ready to go?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 2 }
+expect "DUMP IS DONE" {} timeout { exit 2 } eof { exit 3 }
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	run_expect rw.exp
+	[ -e eio.done ] || atf_fail "the write error was never injected"
+	grep -q 'write error' expect.log || atf_fail "no write error message"
+	# shellcheck disable=SC2046
+	restore_set r 10 $(vols "$PWD/vol")
+}
+
+atf_test_case notify_operators
+notify_operators_head()
+{
+	atf_set descr "-n sends the operators a message through wall -g operator"
+}
+notify_operators_body()
+{
+	small_image
+	mkdir bin
+	cat >bin/wall <<EOT
+#!/bin/sh
+echo "args: \$*" >>$PWD/wall.log
+cat >>$PWD/wall.log
+EOT
+	chmod +x bin/wall
+	PATH=$PWD/bin:$PATH "$(dump_bin)" -0 -n -f out fs.img 2>dump.log ||
+	    atf_fail "dump -n failed"
+	grep -q 'args: -g operator' wall.log || atf_fail "wall not called for group operator"
+	grep -q 'NEEDS ATTENTION: DUMP IS DONE' wall.log ||
+	    atf_fail "no DUMP IS DONE message: $(cat wall.log)"
+	"$(dump_bin)" -0 -f out2 fs.img 2>dump2.log
+	[ "$(grep -c 'args:' wall.log)" -eq 1 ] || atf_fail "wall called without -n"
+}
+
+# slow_fifo: a named pipe read slowly, so the dump takes a while.
+slow_fifo()
+{
+	mkfifo fifo
+	(sleep 3; cat fifo >/dev/null) &
+	reader=$!
+	echo "$reader" >reader.pid
+}
+
+atf_test_case status_signal
+status_signal_head()
+{
+	atf_set descr "SIGUSR1 prints the percent done and time left (to the writer through its checkpoint parent)"
+}
+status_signal_body()
+{
+	require_tools makefs
+	mkdir src
+	rand_file src/a 3000000
+	make_image fs.img src 2 le
+	slow_fifo
+	"$(dump_bin)" -0 -f "$PWD/fifo" fs.img 2>dump.log &
+	pid=$!
+	sleep 1.5
+	kill -USR1 "$pid"
+	wait "$pid" || atf_fail "dump failed: $(tail -3 dump.log)"
+	wait "$(cat reader.pid)"
+	grep -q '% done' dump.log || atf_fail "no status line: $(tail -5 dump.log)"
+}
+
+atf_test_case terminate
+terminate_head()
+{
+	atf_set descr "SIGTERM and, without a terminal, SIGINT abort with exit 3 and leave no process"
+}
+terminate_body()
+{
+	require_tools makefs
+	mkdir src
+	rand_file src/a 3000000
+	make_image fs.img src 2 le
+	for sig in TERM INT; do
+		rm -f fifo
+		slow_fifo
+		setsid -w "$(dump_bin)" -0 -f "$PWD/fifo" fs.img </dev/null \
+		    2>"$sig.log" &
+		pid=$!
+		sleep 1.5
+		# The whole process group, as a terminal or kill(1) of a
+		# job would; SIGTERM to the top process alone also works.
+		if [ "$sig" = INT ]; then
+			pkill -INT -f "$PWD/fifo"
+		else
+			kill -TERM "$pid"
+		fi
+		wait "$pid"
+		rc=$?
+		kill "$(cat reader.pid)" 2>/dev/null
+		wait "$(cat reader.pid)" 2>/dev/null
+		[ $rc -eq 3 ] || atf_fail "SIG$sig: exit $rc, expected 3: $(tail -3 "$sig.log")"
+		grep -q 'DUMP IS DONE' "$sig.log" && atf_fail "SIG$sig: claims done"
+		no_leftovers
+	done
+}
+
+atf_test_case estimate
+estimate_head()
+{
+	atf_set descr "-S prints an estimate close to the real size and writes nothing"
+}
+estimate_body()
+{
+	require_tools makefs
+	make_tree_nonroot src
+	make_image fs.img src 2 le
+	est=$("$(dump_bin)" -0 -S -f never.dump fs.img 2>/dev/null) ||
+	    atf_fail "-S failed"
+	[ -e never.dump ] && atf_fail "-S wrote an output"
+	dump_ok -0 -f real.dump fs.img
+	real=$(stat -c %s real.dump)
+	diff=$((est > real ? est - real : real - est))
+	[ $((diff * 100)) -le $((real * 5 + 102400)) ] ||
+	    atf_fail "estimate $est bytes, real $real"
+}
+
+atf_test_case autoloader
+autoloader_head()
+{
+	atf_set descr "-l waits for the next volume's output to become available; without -l and a terminal it aborts"
+}
+autoloader_body()
+{
+	small_image
+	mkdir a
+	(sleep 2; mkdir b) &
+	"$(dump_bin)" -0 -l 30 -B 100 -f "$PWD/a/v1,$PWD/b/v2,$PWD/b/v3,$PWD/b/v4" \
+	    fs.img </dev/null 2>dump.log || atf_fail "dump -l failed: $(tail -3 dump.log)"
+	wait
+	# shellcheck disable=SC2046
+	set -- "$PWD/a/v1"
+	for i in 2 3 4; do
+		[ -e "$PWD/b/v$i" ] && set -- "$@" "$PWD/b/v$i"
+	done
+	[ $# -ge 2 ] || atf_fail "the dump did not go on to b/"
+	restore_set r 10 "$@"
+	rm -rf a2
+	mkdir a2
+	setsid -w "$(dump_bin)" -0 -B 100 -f "$PWD/a2/v1,$PWD/nodir/v2" \
+	    fs.img </dev/null 2>dump2.log
+	rc=$?
+	[ $rc -eq 3 ] || atf_fail "exit $rc for an output that cannot be opened"
+	grep -q 'Cannot open output.*nodir/v2' dump2.log ||
+	    atf_fail "the message does not name the output: $(tail -2 dump2.log)"
+}
+
+make_tree_nonroot()
+{
+	mkdir -p "$1/x/y"
+	rand_file "$1/x/a" 100000
+	rand_file "$1/x/y/b" 700000
+	_i=0
+	while [ $_i -lt 50 ]; do
+		rand_file "$1/f$_i" $((_i * 100))
+		_i=$((_i + 1))
+	done
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case eom_sweep
+	atf_add_test_case eom_in_trailer
+	atf_add_test_case blocks_per_volume
+	atf_add_test_case tmpfs_full
+	atf_add_test_case no_terminal
+	atf_add_test_case change_volumes
+	atf_add_test_case abort_at_prompt
+	atf_add_test_case rewrite_volume
+	atf_add_test_case notify_operators
+	atf_add_test_case status_signal
+	atf_add_test_case terminate
+	atf_add_test_case estimate
+	atf_add_test_case autoloader
+}
