@@ -430,6 +430,41 @@ terminate_body()
 	done
 }
 
+atf_test_case interrupt_yes
+interrupt_yes_head()
+{
+	atf_set descr "^C on the terminal asks whether to abort; no goes on, yes aborts with exit 3 and no process left"
+}
+interrupt_yes_body()
+{
+	require_tools makefs expect
+	mkdir src
+	rand_file src/a 3000000
+	make_image fs.img src 2 le
+	mkfifo fifo
+	cat >in.exp <<EOT
+set timeout 60
+spawn sh -c "(sleep 2; cat $PWD/fifo >/dev/null) & exec $(dump_bin) -0 -f $PWD/fifo fs.img"
+sleep 1
+send "\\003"
+expect "abort dump?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 2 }
+sleep 0.5
+send "\\003"
+expect "abort dump?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 2 }
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	expect -f in.exp >expect.log 2>&1
+	rc=$?
+	[ $rc -eq 3 ] || atf_fail "exit $rc, expected 3: $(tail -3 expect.log)"
+	[ "$(grep -c 'Interrupt received' expect.log)" -eq 2 ] ||
+	    atf_fail "the interrupt was not asked about twice"
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	pkill -f "$PWD/fifo" 2>/dev/null
+	no_leftovers
+}
+
 atf_test_case estimate
 estimate_head()
 {
@@ -505,6 +540,7 @@ atf_init_test_cases()
 	atf_add_test_case notify_operators
 	atf_add_test_case status_signal
 	atf_add_test_case terminate
+	atf_add_test_case interrupt_yes
 	atf_add_test_case estimate
 	atf_add_test_case autoloader
 }
