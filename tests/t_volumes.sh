@@ -177,6 +177,33 @@ blocks_per_volume_body()
 	restore_set r 8 "$@"
 }
 
+atf_test_case tape_length
+tape_length_head()
+{
+	atf_set descr "-s and -d size volumes by tape length: records cost bytes/density plus an inter-record gap"
+}
+tape_length_body()
+{
+	small_image
+	# 10 feet at 1600 bpi: 1200 tenths of an inch; a 10 KB record costs
+	# 10240 / 160 = 64 tenths plus a gap of 8; a volume ends once more
+	# than the length is used, so it holds ceil(1200 / 72) records.
+	recs=$(( (1200 + 71) / 72 ))
+	"$(dump_bin)" -0 -s 10 -d 1600 -f "$(names "$PWD/v" 9)" fs.img \
+	    </dev/null 2>dump.log || atf_fail "dump -s failed: $(tail -3 dump.log)"
+	[ "$(stat -c %s "$PWD/v1")" -eq $((recs * 10240)) ] ||
+	    atf_fail "volume 1 has $(stat -c %s "$PWD/v1") bytes, expected $((recs * 10240))"
+	# shellcheck disable=SC2046
+	restore_set r 10 $(vols "$PWD/v")
+	# -c: a cartridge at 8000 bpi (800 bytes per tenth) with a gap of
+	# 16 tenths per record: 12.8 + 16 = 28.8 tenths a record, 5 feet.
+	recs=$(( (6000 + 287) / 288 ))
+	"$(dump_bin)" -0 -c -b 10 -s 5 -f "$(names "$PWD/c" 9)" fs.img \
+	    </dev/null 2>dumpc.log || atf_fail "dump -c failed: $(tail -3 dumpc.log)"
+	[ "$(stat -c %s "$PWD/c1")" -eq $((recs * 10240)) ] ||
+	    atf_fail "cartridge volume 1 has $(stat -c %s "$PWD/c1") bytes, expected $((recs * 10240))"
+}
+
 atf_test_case tmpfs_full
 tmpfs_full_head()
 {
@@ -532,6 +559,7 @@ atf_init_test_cases()
 	atf_add_test_case eom_sweep
 	atf_add_test_case eom_in_trailer
 	atf_add_test_case blocks_per_volume
+	atf_add_test_case tape_length
 	atf_add_test_case tmpfs_full
 	atf_add_test_case no_terminal
 	atf_add_test_case change_volumes
