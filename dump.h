@@ -151,6 +151,7 @@ void	 dumpdisk(off_t, size_t, int);
 void	 trailer(void);
 void	 dumpabort(int) __attribute__((noreturn));
 void	 Exit(int) __attribute__((noreturn));
+int	 terminating(void);
 extern int64_t	 blockswritten;	/* blocks written on all volumes */
 extern int	 tapeno;	/* current volume */
 

@@ -80,6 +80,11 @@ query(const char *question)
 		(void)fflush(stderr);
 		if (fgets(buf, sizeof(buf), tty) == NULL) {
 			clearerr(tty);
+			if (terminating()) {
+				(void)fclose(tty);
+				quit("terminated while waiting for an "
+				    "answer\n");
+			}
 			if (++fails > 30) {
 				(void)fclose(tty);
 				quit("excessive operator query failures\n");

@@ -349,6 +349,13 @@ dumpdisk(off_t off, size_t len, int ntp)
 	putslot(off, (int32_t)len, ntp, NULL, hdrend, curino);
 }
 
+/* A termination signal arrived (for questions that are waiting). */
+int
+terminating(void)
+{
+	return (caughtterm != 0);
+}
+
 /* Act on signals caught since the last record. */
 static void
 checksignals(void)
