@@ -460,6 +460,15 @@ subset_body()
 	"$(dump_bin)" -0 -f x.dump fs.img /topfile/x 2>err.log
 	[ $? -eq 1 ] || atf_fail "file on the way: wrong status"
 	grep -q 'not a directory' err.log || atf_fail "$(cat err.log)"
+	# On mounted file systems (no UFS mount on Linux here: errors only).
+	"$(dump_bin)" -0 -f x.dump / /etc 2>err.log
+	[ $? -eq 1 ] || atf_fail "mount point with files: wrong status"
+	grep -q 'cannot dump a mount point and a list' err.log ||
+	    atf_fail "$(cat err.log)"
+	"$(dump_bin)" -0 -f x.dump /etc /proc/self 2>err.log
+	[ $? -eq 1 ] || atf_fail "two file systems: wrong status"
+	grep -q 'is not on the same file system' err.log ||
+	    atf_fail "$(cat err.log)"
 }
 
 atf_test_case W_w
