@@ -307,6 +307,8 @@ putdumptime(void)
 		(void)fclose(nf);
 		updatefailed("cannot write the new copy", tmp, e);
 	}
+	/* The new copy gets the old one's owner and mode, if it may. */
+	(void)fchown(tfd, lst.st_uid, lst.st_gid);
 	(void)fchmod(tfd, lst.st_mode & 07777);
 	if (fclose(nf) != 0)
 		updatefailed("cannot write the new copy", tmp, errno);

@@ -153,6 +153,9 @@ resolvedev(const char *spec)
 {
 	char path[PATH_MAX];
 
+	if (spec[0] != '/' && strncmp(spec, "UUID=", 5) != 0 &&
+	    strncmp(spec, "LABEL=", 6) != 0)
+		return (NULL);		/* "tmpfs", "proc": no device */
 	if (strncmp(spec, "UUID=", 5) == 0)
 		(void)snprintf(path, sizeof(path), "/dev/disk/by-uuid/%s",
 		    spec + 5);
