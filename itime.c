@@ -50,13 +50,16 @@ unctime(const char *s, time_t *t)
 
 	memset(&tm, 0, sizeof(tm));
 	e = strptime(s, "%a %b %d %H:%M:%S %Y", &tm);
-	if (e == NULL)
+	/* Four-digit years only: the file is rewritten with ctime(3). */
+	if (e == NULL || tm.tm_year < 0 || tm.tm_year > 9999 - 1900)
 		return (-1);
 	while (isspace((unsigned char)*e))
 		e++;
 	if ((e[0] == '+' || e[0] == '-') && isdigit((unsigned char)e[1]) &&
 	    isdigit((unsigned char)e[2]) && isdigit((unsigned char)e[3]) &&
 	    isdigit((unsigned char)e[4])) {
+		if ((e[1] - '0') * 10 + (e[2] - '0') > 23 || e[3] > '5')
+			return (-1);
 		off = ((e[1] - '0') * 10 + (e[2] - '0')) * 3600 +
 		    ((e[3] - '0') * 10 + (e[4] - '0')) * 60;
 		if (e[0] == '-')

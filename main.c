@@ -163,7 +163,8 @@ rawname(const char *arg, char **mnt)
 	struct fstab *fs;
 	struct stat st;
 	FILE *mf;
-	char *dev = NULL;
+	char *dev = NULL, *rp;
+	const char *name;
 
 	*mnt = NULL;
 	if (stat(arg, &st) == 0 && !S_ISDIR(st.st_mode)) {
@@ -180,28 +181,40 @@ rawname(const char *arg, char **mnt)
 			err(X_STARTUP, "%s", arg);
 		return (dev);
 	}
+	/* "/home/" and "home" name the mount point /home too. */
+	rp = realpath(arg, NULL);
+	name = rp != NULL ? rp : arg;
 	if ((mf = setmntent(_PATH_PROCMOUNTS, "r")) != NULL) {
 		while ((me = getmntent(mf)) != NULL)
-			if (strcmp(me->mnt_dir, arg) == 0) {
-				dev = strdup(me->mnt_fsname);
-				*mnt = strdup(me->mnt_dir);
+			if (strcmp(me->mnt_dir, name) == 0) {
+				free(dev);
+				free(*mnt);
+				if ((dev = strdup(me->mnt_fsname)) == NULL ||
+				    (*mnt = strdup(me->mnt_dir)) == NULL)
+					err(X_STARTUP, NULL);
 			}
 		(void)endmntent(mf);
-		if (dev != NULL)
+		if (dev != NULL) {
+			free(rp);
 			return (dev);
+		}
 	}
 	if (setfsent() == 1) {
 		while ((fs = getfsent()) != NULL)
 			if (strcmp(fs->fs_file, arg) == 0 ||
+			    strcmp(fs->fs_file, name) == 0 ||
 			    strcmp(fs->fs_spec, arg) == 0) {
 				dev = strdup(fs->fs_spec);
 				*mnt = strdup(fs->fs_file);
 				break;
 			}
 		endfsent();
-		if (dev != NULL)
+		if (dev != NULL) {
+			free(rp);
 			return (dev);
+		}
 	}
+	free(rp);
 	if (stat(arg, &st) == 0)
 		return (NULL);		/* a directory: a subset dump */
 	err(X_STARTUP, "%s", arg);
