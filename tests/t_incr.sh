@@ -23,7 +23,12 @@
 # reader independent of dump (ufsflags.py) before anything is judged.
 # An image-editing tool was the alternative; makefs keeps the images real.
 
-DD_NAME=
+# oneline [FILE...]: the files or standard input on one line, for
+# atf_fail messages.
+oneline()
+{
+	cat "$@" | tr '\n' '|'
+}
 
 # light_tree DIR: the paths of make_tree that the checks below use, for
 # the second run (the full make_tree makes the comparisons slow).
@@ -146,16 +151,16 @@ incr_run()
 	check_inos fs.img inos.0
 	sleep 1
 	"$(dump_bin)" 2uDf "$ddates" l2.dump fs.img 2>dump.log ||
-	    atf_fail "level 2 dump failed: $(tail -3 dump.log)"
+	    atf_fail "level 2 dump failed: $(tail -3 dump.log | oneline)"
 	grep -q 'Date of last level 1 dump: ' dump.log ||
 	    atf_fail "level 2 is not based on the level 1 dump"
 
 	# dumpdates: one line per level, BSD format.
 	[ "$(grep -c "^$name " "$ddates")" -eq 3 ] ||
-	    atf_fail "$ddates does not have three lines: $(cat "$ddates")"
+	    atf_fail "$ddates does not have three lines: $(oneline "$ddates")"
 	for l in 0 1 2; do
 		grep -Eq "^$name +$l [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} [0-9]{4}\$" "$ddates" ||
-		    atf_fail "level $l line missing or malformed: $(cat "$ddates")"
+		    atf_fail "level $l line missing or malformed: $(oneline "$ddates")"
 	done
 
 	# The incrementals hold only what changed.
@@ -245,7 +250,7 @@ dumpdates_lines_body()
 	dump_ok -2 -u -D "$PWD/ddates" -f out.dump fs.img
 	for n in 1 3 4 5 6; do
 		grep -q "ddates: line $n: " dump.log ||
-		    atf_fail "line $n not reported: $(grep line dump.log)"
+		    atf_fail "line $n not reported: $(grep line dump.log | oneline)"
 	done
 	for n in 2 7 8; do
 		grep -q "ddates: line $n: " dump.log &&
@@ -254,11 +259,11 @@ dumpdates_lines_body()
 	# The base is the level 1 line: a Linux-style date with its zone.
 	want=$(TZ=UTC0 date -d '2015-02-03 11:00:00' +%s)
 	got=$(sed -n 's/.*Date of last level 1 dump: //p' dump.log)
-	[ -n "$got" ] || atf_fail "no level 1 base: $(grep 'last level' dump.log)"
+	[ -n "$got" ] || atf_fail "no level 1 base: $(grep 'last level' dump.log | oneline)"
 	[ "$(date -d "$got" +%s)" = "$want" ] ||
 	    atf_fail "base date $got is not 2015-02-03 11:00 UTC"
 	# The update keeps the good lines, adds level 2, drops the bad.
-	[ "$(wc -l <ddates)" -eq 4 ] || atf_fail "dumpdates now: $(cat ddates)"
+	[ "$(wc -l <ddates)" -eq 4 ] || atf_fail "dumpdates now: $(oneline ddates)"
 	grep -q "^/dev/other  *0 Tue Feb  3 " ddates || atf_fail "lost /dev/other"
 	grep -q "^$name  *2 " ddates || atf_fail "no level 2 line"
 	grep -q "^$name  *0 Mon Jan  5 10:00:00 2015" ddates ||
@@ -268,7 +273,7 @@ dumpdates_lines_body()
 	    -f x.dump fs.img 2>t.log && atf_fail "-T with -u accepted"
 	dump_ok -1 -T 'Sat Mar  7 08:09:10 2020' -D "$PWD/ddates" -f t.dump fs.img
 	grep -q 'Date of last level ? dump: Sat Mar  7 08:09:10 2020' dump.log ||
-	    atf_fail "-T date not used: $(grep 'last level' dump.log)"
+	    atf_fail "-T date not used: $(grep 'last level' dump.log | oneline)"
 	"$(dump_bin)" -1 -T 'yesterday' -f x.dump fs.img 2>t.log
 	[ $? -eq 1 ] || atf_fail "bad -T date not refused with status 1"
 }
@@ -293,17 +298,17 @@ concurrent_body()
 			pids="$pids $!"
 		done
 		for p in $pids; do
-			wait "$p" || atf_fail "a dump failed: $(cat log*)"
+			wait "$p" || atf_fail "a dump failed: $(oneline log*)"
 		done
 	done
 	for i in 1 2 3 4 5 6; do
 		n=$(realpath "fs$i.img")
 		for l in 0 1 2; do
 			grep -q "^$n  *$l " ddates ||
-			    atf_fail "fs$i level $l missing: $(cat ddates)"
+			    atf_fail "fs$i level $l missing: $(oneline ddates)"
 		done
 	done
-	[ "$(wc -l <ddates)" -eq 18 ] || atf_fail "dumpdates: $(cat ddates)"
+	[ "$(wc -l <ddates)" -eq 18 ] || atf_fail "dumpdates: $(oneline ddates)"
 	ls ddates.* 2>/dev/null && atf_fail "temporary files left behind"
 	true
 }
@@ -335,7 +340,7 @@ readonly_full_body()
 	    atf_skip "cannot make a read-only mount here"
 	[ "$(cat ro.rc)" -eq 3 ] || atf_fail "read-only: status $(cat ro.rc)"
 	grep -q 'cannot update .*ro/ddates: .*Read-only file system' ro.log ||
-	    atf_fail "read-only not reported: $(tail -3 ro.log)"
+	    atf_fail "read-only not reported: $(tail -3 ro.log | oneline)"
 	grep -q 'is unchanged' ro.log || atf_fail "no 'unchanged' message"
 	cmp -s old ro.after || atf_fail "read-only: old file changed"
 	[ -s o.dump ] || atf_fail "no dump written"
@@ -348,10 +353,10 @@ readonly_full_body()
 	    atf_skip "cannot mount a tmpfs here"
 	[ "$(cat full.rc)" -eq 3 ] || atf_fail "full: status $(cat full.rc)"
 	grep -q 'cannot update .*full/ddates: .*No space left' full.log ||
-	    atf_fail "full disk not reported: $(tail -3 full.log)"
+	    atf_fail "full disk not reported: $(tail -3 full.log | oneline)"
 	cmp -s old full.after || atf_fail "full: old file changed"
 	[ "$(sort full.ls | paste -sd' ')" = "ddates fill" ] ||
-	    atf_fail "temporary file left: $(cat full.ls)"
+	    atf_fail "temporary file left: $(oneline full.ls)"
 }
 
 atf_test_case nodump
@@ -439,7 +444,7 @@ subset_body()
 	[ -e ddates ] && atf_fail "dumpdates written for a subset"
 	restore -t -f - <s.dump >list 2>&1
 	grep -q "Level 0 dump of a subset of /" list ||
-	    atf_fail "header: $(grep Level list)"
+	    atf_fail "header: $(grep Level list | oneline)"
 	restore_into "$PWD/s.dump" rst
 	mkdir -p want/sizes want/deep/d1/d2
 	cp -a src/links want/
@@ -456,19 +461,19 @@ subset_body()
 	# Errors: a missing path, a non-directory on the way.
 	"$(dump_bin)" -0 -f x.dump fs.img /nosuch 2>err.log
 	[ $? -eq 1 ] || atf_fail "missing path: wrong status"
-	grep -q 'nosuch: no such file' err.log || atf_fail "$(cat err.log)"
+	grep -q 'nosuch: no such file' err.log || atf_fail "$(oneline err.log)"
 	"$(dump_bin)" -0 -f x.dump fs.img /topfile/x 2>err.log
 	[ $? -eq 1 ] || atf_fail "file on the way: wrong status"
-	grep -q 'not a directory' err.log || atf_fail "$(cat err.log)"
+	grep -q 'not a directory' err.log || atf_fail "$(oneline err.log)"
 	# On mounted file systems (no UFS mount on Linux here: errors only).
 	"$(dump_bin)" -0 -f x.dump / /etc 2>err.log
 	[ $? -eq 1 ] || atf_fail "mount point with files: wrong status"
 	grep -q 'cannot dump a mount point and a list' err.log ||
-	    atf_fail "$(cat err.log)"
+	    atf_fail "$(oneline err.log)"
 	"$(dump_bin)" -0 -f x.dump /etc /proc/self 2>err.log
 	[ $? -eq 1 ] || atf_fail "two file systems: wrong status"
 	grep -q 'is not on the same file system' err.log ||
-	    atf_fail "$(cat err.log)"
+	    atf_fail "$(oneline err.log)"
 }
 
 atf_test_case W_w
