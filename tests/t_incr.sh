@@ -9,19 +9,23 @@
 # incremental identifies files by inode number, so every inode that is
 # not in the incremental must have the same number in the new image as in
 # the old one.  makefs(8) numbers inodes in the order it walks the tree:
-# all entries of a directory get consecutive numbers (in the order of its
-# list for that directory), then it descends into the subdirectories in
-# list order.  So the numbers of unchanged inodes stay the same as long as
-# every directory keeps its number of entries, and the subdirectories keep
-# their order and sizes.  The tree below is built for that: a stable part
-# "keep" (the hard cases of make_tree) and a part "vol" where each change
-# keeps the counts: a deleted file is paired with an added one, a renamed
-# file keeps its slot, and the directory that moves goes from vol/src to
-# vol/dst, which follow each other, so its subtree keeps its numbers.
-# Files whose numbers may swap are all changed ones, which are in the
-# incremental anyway.  check_inos verifies this assumption with an image
-# reader independent of dump (ufsflags.py) before anything is judged.
-# An image-editing tool was the alternative; makefs keeps the images real.
+# all entries of a directory get consecutive numbers, in the order of its
+# list for that directory (which follows readdir(3) on the source, a hash
+# order on ext4), then it descends into the subdirectories in list order.
+# The numbers of the unchanged inodes therefore stay the same when no
+# directory changes its number of entries or the names of its
+# subdirectories, and the subtrees keep their sizes, whatever the order
+# within a directory.  The tree is built for that: a stable part "keep"
+# (the hard cases of make_tree, changed only in place) and a part "vol"
+# where every change happens in a directory of its own with a single
+# entry: vol/a holds the file deleted and the one added in its place,
+# vol/r the file renamed, vol/c the file changed, and vol/m holds src and
+# dst, between which the directory mv moves: the subtrees of src and dst
+# are numbered one after the other, so mv's subtree keeps its numbers.
+# check_inos verifies this with an image reader independent of dump
+# (ufsflags.py) for every path that must keep its number, before anything
+# is judged.  An image-editing tool was the alternative; makefs keeps the
+# images real and their times those of the source tree.
 
 # oneline [FILE...]: the files or standard input on one line, for
 # atf_fail messages.
@@ -59,44 +63,43 @@ incr_tree()
 		light_tree "$1/keep"
 	fi
 	echo perm >"$1/keep/perm"
-	mkdir -p "$1/vol/src/mv/sub" "$1/vol/dst"
-	echo chg >"$1/vol/chg"
-	echo del >"$1/vol/del"
-	echo ren >"$1/vol/ren"
-	rand_file "$1/vol/src/mv/f1" 20000
-	echo f2 >"$1/vol/src/mv/f2"
-	echo f3 >"$1/vol/src/mv/sub/f3"
+	mkdir -p "$1/vol/a" "$1/vol/c" "$1/vol/r" "$1/vol/m/src/mv/sub" \
+	    "$1/vol/m/dst"
+	echo chg >"$1/vol/c/chg"
+	echo del >"$1/vol/a/del"
+	echo ren >"$1/vol/r/ren"
+	rand_file "$1/vol/m/src/mv/f1" 20000
+	echo f2 >"$1/vol/m/src/mv/f2"
+	echo f3 >"$1/vol/m/src/mv/sub/f3"
 }
 
-# ino IMG PATH: the inode number of PATH in IMG.
-ino()
+# stable_paths: the paths (in the current src) whose inode numbers must
+# never change: keep and vol without vol/a's entry.
+stable_paths()
 {
-	python3 "$(atf_get_srcdir)/ufsflags.py" "$1" "$2" | cut -d' ' -f1
+	(cd src && find keep vol ! -path 'vol/a/*' | LC_ALL=C sort)
 }
 
-# record_inos IMG: the numbers of files that never change, to inos.now.
+# record_inos IMG: the numbers of the stable paths, in stable_paths order
+# and with the renamed and moved ones under their level-0 names.
 record_inos()
 {
-	_mv=$(if [ -d src/vol/src/mv ]; then echo vol/src/mv; \
-	    elif [ -d src/vol/dst/mv ]; then echo vol/dst/mv; \
-	    else echo vol/dst/mv2; fi)
-	{
-		for _p in keep/sizes/s1 keep/wide/entry-with-a-longer-name-299 \
-		    keep/deep/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17/d18/d19/d20/file \
-		    keep/links/h2 keep/special/fifo; do
-			ino "$1" "/$_p"
-		done
-		ino "$1" "/$_mv/f1"
-		ino "$1" "/$_mv/sub/f3"
-	} >inos.now
+	stable_paths >paths.now
+	sed 's|^|/|' paths.now | tr '\n' '\0' |
+	    xargs -0 python3 "$(atf_get_srcdir)/ufsflags.py" "$1" -l |
+	    paste - paths.now |
+	    sed -e 's|vol/r/ren2*$|vol/r/ren|' \
+		-e 's|vol/m/dst/mv2*|vol/m/src/mv|' |
+	    LC_ALL=C sort -k2 >inos.now ||
+	    atf_fail "cannot read inode numbers from $1"
 }
 
 # check_inos IMG EXPECTED: the unchanged files have their old numbers.
 check_inos()
 {
 	record_inos "$1"
-	diff "$2" inos.now >/dev/null ||
-	    atf_fail "test assumption broken: makefs renumbered unchanged inodes ($(paste -sd' ' "$2") -> $(paste -sd' ' inos.now))"
+	diff "$2" inos.now >inos.diff ||
+	    atf_fail "test assumption broken: makefs renumbered unchanged inodes: $(head -c 400 inos.diff | oneline)"
 }
 
 # listed DUMP: the names restore -t lists in a dump.
@@ -124,11 +127,11 @@ incr_run()
 
 	# Level 1: changed, added, deleted, renamed, a directory moved,
 	# a change of mode only (ctime), a file rewritten in place.
-	echo more >>src/vol/chg
-	rm src/vol/del
-	echo new >src/vol/new
-	mv src/vol/ren src/vol/ren2
-	mv src/vol/src/mv src/vol/dst/mv
+	echo more >>src/vol/c/chg
+	rm src/vol/a/del
+	echo new >src/vol/a/new
+	mv src/vol/r/ren src/vol/r/ren2
+	mv src/vol/m/src/mv src/vol/m/dst/mv
 	chmod 600 src/keep/perm
 	rand_file src/keep/sizes/s1025 1025
 	make_image fs.img src "$_v" "$_e"
@@ -143,9 +146,9 @@ incr_run()
 
 	# Level 2 (old key form): a file created at level 1 deleted, one
 	# added, a directory renamed, a hard-linked file changed.
-	rm src/vol/new
-	echo c3 >src/vol/new3
-	mv src/vol/dst/mv src/vol/dst/mv2
+	rm src/vol/a/new
+	echo c3 >src/vol/a/new3
+	mv src/vol/m/dst/mv src/vol/m/dst/mv2
 	echo more >>src/keep/links/h1
 	make_image fs.img src "$_v" "$_e"
 	check_inos fs.img inos.0
@@ -168,17 +171,17 @@ incr_run()
 	[ "$s1" -lt $((s0 / 10)) ] ||
 	    atf_fail "level 1 is not small ($s1 bytes, level 0 $s0)"
 	listed l1.dump >l1.list
-	for f in vol/chg vol/new vol/ren2 keep/perm keep/sizes/s1025; do
+	for f in vol/c/chg vol/a/new vol/r/ren2 keep/perm keep/sizes/s1025; do
 		grep -qx "$f" l1.list || atf_fail "level 1 lacks $f"
 	done
-	for f in keep/sizes/s1024 keep/sizes/dbl vol/dst/mv/f1; do
+	for f in keep/sizes/s1024 keep/sizes/dbl vol/m/dst/mv/f1; do
 		grep -qx "$f" l1.list && atf_fail "level 1 holds unchanged $f"
 	done
 	listed l2.dump >l2.list
-	for f in vol/new3 keep/links/h1; do
+	for f in vol/a/new3 keep/links/h1; do
 		grep -qx "$f" l2.list || atf_fail "level 2 lacks $f"
 	done
-	for f in vol/chg vol/ren2 keep/sizes/s1025; do
+	for f in vol/c/chg vol/r/ren2 keep/sizes/s1025; do
 		grep -qx "$f" l2.list && atf_fail "level 2 holds $f of level 1"
 	done
 

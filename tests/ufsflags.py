@@ -3,6 +3,7 @@
 
     ufsflags.py IMAGE PATH            print "INODE FLAGS" (flags in hex)
     ufsflags.py IMAGE PATH FLAGS      OR FLAGS (e.g. 0x1, UF_NODUMP) in
+    ufsflags.py IMAGE -l PATH...      print the inode number of each PATH
 
 PATH is inside the file system ("/dir/file").  A test tool: makefs(8)
 cannot set file flags from a Linux tree (its mtree "flags" keyword needs
@@ -15,8 +16,8 @@ import sys
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
-        sys.exit("usage: ufsflags.py IMAGE PATH [FLAGS]")
+    if len(sys.argv) < 3 or (len(sys.argv) > 4 and sys.argv[2] != "-l"):
+        sys.exit("usage: ufsflags.py IMAGE PATH [FLAGS] | IMAGE -l PATH...")
     img, path = sys.argv[1], sys.argv[2]
     with open(img, "r+b") as f:
         data = bytearray(f.read())
@@ -84,9 +85,18 @@ def main():
                 o += reclen
         sys.exit("%s: not found" % path)
 
-    ino = 2
-    for comp in [c for c in path.split("/") if c]:
-        ino = lookup(ino, comp.encode())
+    def namei(p):
+        ino = 2
+        for comp in [c for c in p.split("/") if c]:
+            ino = lookup(ino, comp.encode())
+        return ino
+
+    if path == "-l":
+        for p in sys.argv[3:]:
+            path = p
+            print(namei(p))
+        return
+    ino = namei(path)
     off = inode_off(ino) + (88 if ufs2 else 100)
     flags = struct.unpack_from(end + "I", data, off)[0]
     if len(sys.argv) == 4:
