@@ -19,7 +19,7 @@
 # (the hard cases of make_tree, changed only in place) and a part "vol"
 # where every change happens in a directory of its own with a single
 # entry: vol/a holds the file deleted and the one added in its place,
-# vol/r the file renamed, vol/c the file changed, and vol/m holds src and
+# vol/d likewise a directory with a file in it, vol/r the file renamed, vol/c the file changed, and vol/m holds src and
 # dst, between which the directory mv moves: the subtrees of src and dst
 # are numbered one after the other, so mv's subtree keeps its numbers.
 # check_inos verifies this with an image reader independent of dump
@@ -64,7 +64,8 @@ incr_tree()
 	fi
 	echo perm >"$1/keep/perm"
 	mkdir -p "$1/vol/a" "$1/vol/c" "$1/vol/r" "$1/vol/m/src/mv/sub" \
-	    "$1/vol/m/dst"
+	    "$1/vol/m/dst" "$1/vol/d/gone"
+	echo gone >"$1/vol/d/gone/x"
 	echo chg >"$1/vol/c/chg"
 	echo del >"$1/vol/a/del"
 	echo ren >"$1/vol/r/ren"
@@ -74,10 +75,11 @@ incr_tree()
 }
 
 # stable_paths: the paths (in the current src) whose inode numbers must
-# never change: keep and vol without vol/a's entry.
+# never change: keep and vol without what is under vol/a and vol/d.
 stable_paths()
 {
-	(cd src && find keep vol ! -path 'vol/a/*' | LC_ALL=C sort)
+	(cd src && find keep vol ! -path 'vol/a/*' ! -path 'vol/d/*' |
+	    LC_ALL=C sort)
 }
 
 # record_inos IMG: the numbers of the stable paths, in stable_paths order
@@ -125,13 +127,17 @@ incr_run()
 	name=$(realpath fs.img)
 	grep -q "^$name *0 " "$ddates" || atf_fail "no level 0 line in $ddates"
 
-	# Level 1: changed, added, deleted, renamed, a directory moved,
+	# Level 1: changed, added, deleted, renamed, a directory moved, a
+	# directory with a file deleted and another added,
 	# a change of mode only (ctime), a file rewritten in place.
 	echo more >>src/vol/c/chg
 	rm src/vol/a/del
 	echo new >src/vol/a/new
 	mv src/vol/r/ren src/vol/r/ren2
 	mv src/vol/m/src/mv src/vol/m/dst/mv
+	rm -r src/vol/d/gone
+	mkdir src/vol/d/came
+	echo came >src/vol/d/came/y
 	chmod 600 src/keep/perm
 	rand_file src/keep/sizes/s1025 1025
 	make_image fs.img src "$_v" "$_e"
@@ -171,7 +177,8 @@ incr_run()
 	[ "$s1" -lt $((s0 / 10)) ] ||
 	    atf_fail "level 1 is not small ($s1 bytes, level 0 $s0)"
 	listed l1.dump >l1.list
-	for f in vol/c/chg vol/a/new vol/r/ren2 keep/perm keep/sizes/s1025; do
+	for f in vol/c/chg vol/a/new vol/r/ren2 keep/perm keep/sizes/s1025 \
+	    vol/d/came/y; do
 		grep -qx "$f" l1.list || atf_fail "level 1 lacks $f"
 	done
 	for f in keep/sizes/s1024 keep/sizes/dbl vol/m/dst/mv/f1; do
