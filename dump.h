@@ -114,6 +114,7 @@ extern dino_t	 curino;	/* inode being dumped */
 extern int64_t	 dumperrors;	/* inodes reported and skipped */
 extern int	 cachesize;	/* -r, in KB */
 extern int	 autoload;	/* -l: seconds to wait for a loader */
+extern int	 subset;	/* dumping a list of files, not the fs */
 
 /* optr.c */
 void	 msg(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -131,6 +132,7 @@ void	 set_operators(void);
 void	 initdumptimes(void);
 void	 getdumptime(void);
 void	 putdumptime(void);
+int	 dumpdate_get(size_t, const char **, char *, time_t *);
 
 /* traverse.c */
 void	 fs_open(const char *);
@@ -138,6 +140,8 @@ int	 getino(dino_t, struct dinode_h *);
 int64_t	 blockest(const struct dinode_h *);
 int	 mapfiles(dino_t, int64_t *);
 int	 mapdirs(dino_t, int64_t *);
+dino_t	 lookuppath(const char *, const char **);
+void	 mapsubset(dino_t, int64_t *);
 void	 dumpino(struct dinode_h *, dino_t);
 void	 dumpmap(unsigned char *, int, dino_t);
 int	 bread(off_t, void *, size_t);

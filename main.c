@@ -45,6 +45,7 @@ size_t		 mapsize;
 dino_t		 curino;
 int		 cachesize;
 int		 autoload;
+int		 subset;
 
 #define OPTSTRING	"0123456789aB:b:cD:d:f:h:L:l:nr:Ss:T:uWw"
 #define ARGLETTERS	"BbDdfhLlrsT"
@@ -54,6 +55,7 @@ static int64_t	 numarg(const char *, const char *, int64_t, int64_t);
 static char	**obsolete(int *, char **);
 static char	*rawname(const char *, char **);
 static void	 setfsname(const char *, char *, size_t);
+static char	*mountedsubset(int, char **, char **, ino_t **);
 
 static void
 usage(void)
@@ -61,7 +63,8 @@ usage(void)
 	(void)fprintf(stderr,
 "usage: dump [-0123456789acnSu] [-B records] [-b blocksize] [-D dumpdates]\n"
 "            [-d density] [-f file] [-h level] [-L label] [-l timeout]\n"
-"            [-r cachesize] [-s feet] [-T date] source\n");
+"            [-r cachesize] [-s feet] [-T date] source [file ...]\n"
+"       dump -W | -w [-D dumpdates]\n");
 	exit(X_STARTUP);
 }
 
@@ -161,50 +164,132 @@ rawname(const char *arg, char **mnt)
 	struct fstab *fs;
 	struct stat st;
 	FILE *mf;
-	char *dev = NULL;
+	char *dev = NULL, *rp;
+	const char *name;
 
 	*mnt = NULL;
 	if (stat(arg, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		if ((dev = strdup(arg)) == NULL)
-			err(X_STARTUP, NULL);
+		/*
+		 * An image is named by its absolute path, so that dumpdates
+		 * knows it by one name from any directory; devices keep the
+		 * name they were given.
+		 */
+		if (S_ISREG(st.st_mode))
+			dev = realpath(arg, NULL);
+		else
+			dev = strdup(arg);
+		if (dev == NULL)
+			err(X_STARTUP, "%s", arg);
 		return (dev);
 	}
+	/* "/home/" and "home" name the mount point /home too. */
+	rp = realpath(arg, NULL);
+	name = rp != NULL ? rp : arg;
 	if ((mf = setmntent(_PATH_PROCMOUNTS, "r")) != NULL) {
 		while ((me = getmntent(mf)) != NULL)
-			if (strcmp(me->mnt_dir, arg) == 0) {
-				dev = strdup(me->mnt_fsname);
-				*mnt = strdup(me->mnt_dir);
+			if (strcmp(me->mnt_dir, name) == 0) {
+				free(dev);
+				free(*mnt);
+				if ((dev = strdup(me->mnt_fsname)) == NULL ||
+				    (*mnt = strdup(me->mnt_dir)) == NULL)
+					err(X_STARTUP, NULL);
 			}
 		(void)endmntent(mf);
-		if (dev != NULL)
+		if (dev != NULL) {
+			free(rp);
 			return (dev);
+		}
 	}
 	if (setfsent() == 1) {
 		while ((fs = getfsent()) != NULL)
 			if (strcmp(fs->fs_file, arg) == 0 ||
+			    strcmp(fs->fs_file, name) == 0 ||
 			    strcmp(fs->fs_spec, arg) == 0) {
 				dev = strdup(fs->fs_spec);
 				*mnt = strdup(fs->fs_file);
 				break;
 			}
 		endfsent();
-		if (dev != NULL)
+		if (dev != NULL) {
+			free(rp);
 			return (dev);
+		}
 	}
+	free(rp);
 	if (stat(arg, &st) == 0)
-		errx(X_STARTUP, "%s: is a directory but not a mount point "
-		    "of a file system", arg);
+		return (NULL);		/* a directory: a subset dump */
 	err(X_STARTUP, "%s", arg);
+}
+
+/*
+ * A subset dump of a mounted file system: every argument must be a file
+ * or directory on the same mounted file system, and none may be its mount
+ * point.  Returns the device, sets *mnt and the arguments' inode numbers.
+ */
+static char *
+mountedsubset(int argc, char **argv, char **mnt, ino_t **inos)
+{
+	struct mntent *me;
+	struct stat st, mst;
+	FILE *mf;
+	char *dev = NULL, *rp;
+	size_t best = 0;
+	dev_t fsdev = 0;
+	int i;
+
+	if ((*inos = calloc((size_t)argc, sizeof(**inos))) == NULL)
+		err(X_STARTUP, NULL);
+	*mnt = NULL;
+	for (i = 0; i < argc; i++) {
+		if (lstat(argv[i], &st) == -1)
+			err(X_STARTUP, "%s", argv[i]);
+		if (i == 0)
+			fsdev = st.st_dev;
+		else if (st.st_dev != fsdev)
+			errx(X_STARTUP, "%s is not on the same file system "
+			    "as %s", argv[i], argv[0]);
+		(*inos)[i] = st.st_ino;
+	}
+	if ((mf = setmntent(_PATH_PROCMOUNTS, "r")) == NULL)
+		err(X_STARTUP, "%s", _PATH_PROCMOUNTS);
+	while ((me = getmntent(mf)) != NULL) {
+		if (stat(me->mnt_dir, &mst) == -1 || mst.st_dev != fsdev ||
+		    strlen(me->mnt_dir) < best)
+			continue;
+		best = strlen(me->mnt_dir);
+		free(dev);
+		free(*mnt);
+		if ((dev = strdup(me->mnt_fsname)) == NULL ||
+		    (*mnt = strdup(me->mnt_dir)) == NULL)
+			err(X_STARTUP, NULL);
+	}
+	(void)endmntent(mf);
+	if (dev == NULL)
+		errx(X_STARTUP, "%s: cannot find the file system it is on",
+		    argv[0]);
+	for (i = 0; i < argc; i++) {
+		if ((rp = realpath(argv[i], NULL)) == NULL)
+			err(X_STARTUP, "%s", argv[i]);
+		if (strcmp(rp, *mnt) == 0)
+			errx(X_STARTUP, "%s: cannot dump a mount point and a "
+			    "list of files together", argv[i]);
+		free(rp);
+	}
+	return (dev);
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct dinode_h di;
-	char *mnt, *p, *label = NULL, *Tdate = NULL;
+	char *mnt, *p, *label = NULL, *Tdate = NULL, **paths = NULL;
+	char fsname[NAMELEN];
+	const char *why;
+	ino_t *inos = NULL;
 	time_t t;
 	dino_t ino;
-	int ch, Sflag = 0, bflag = 0, anydirskipped, pass;
+	int ch, Sflag = 0, bflag = 0, Wflag = 0, anydirskipped, pass, i;
+	int npaths = 0;
 	int64_t feet = 0;
 	int sizeset = 0;
 	double fetapes;
@@ -282,18 +367,23 @@ main(int argc, char *argv[])
 			break;
 		case 'W':
 		case 'w':
-			errx(X_STARTUP, "-%c is not implemented yet", ch);
+			Wflag = ch;
+			break;
 		default:
 			usage();
 		}
 	argc -= optind;
 	argv += optind;
+	if (Wflag) {
+		if (argc > 0) {
+			warnx("-%c takes no file system argument", Wflag);
+			usage();
+		}
+		lastdump(Wflag);
+		exit(X_FINOK);
+	}
 	if (argc < 1) {
 		warnx("must specify a file system to dump");
-		usage();
-	}
-	if (argc > 1) {
-		warnx("too many arguments: %s", argv[1]);
 		usage();
 	}
 	if (Tdate != NULL && uflag)
@@ -326,12 +416,45 @@ main(int argc, char *argv[])
 	    tape[0] == ',' || tape[strlen(tape) - 1] == ',')
 		errx(X_STARTUP, "bad output list \"%s\"", tape);
 
-	disk = rawname(argv[0], &mnt);
+	/*
+	 * The source: a file system, or a subset of one.  A subset is
+	 * either an image or device followed by paths inside it, or files
+	 * and directories on one mounted file system.
+	 */
+	if ((disk = rawname(argv[0], &mnt)) != NULL) {
+		paths = argv + 1;
+		npaths = argc - 1;
+		subset = npaths > 0;
+		if (subset && mnt != NULL)
+			errx(X_STARTUP, "%s: cannot dump a mount point and a "
+			    "list of files together", argv[0]);
+	} else {
+		disk = mountedsubset(argc, argv, &mnt, &inos);
+		npaths = argc;
+		subset = 1;
+	}
 	memset(&spcl, 0, sizeof(spcl));
 	if (mnt != NULL)
-		(void)snprintf(spcl.c_filesys, NAMELEN, "%s", mnt);
+		(void)snprintf(fsname, sizeof(fsname), "%s", mnt);
 	else
-		setfsname(disk, spcl.c_filesys, NAMELEN);
+		setfsname(disk, fsname, sizeof(fsname));
+	if (subset) {
+		(void)snprintf(spcl.c_filesys, NAMELEN, "a subset of %s",
+		    mnt != NULL ? mnt : disk);
+		if (level != '0') {
+			msg("a subset dump is done at level 0\n");
+			level = '0';
+		}
+		if (uflag) {
+			msg("ignoring -u for a subset dump\n");
+			uflag = 0;
+		}
+		if (Tdate != NULL) {
+			msg("ignoring -T for a subset dump\n");
+			Tdate = NULL;
+		}
+	} else
+		(void)snprintf(spcl.c_filesys, NAMELEN, "%s", fsname);
 	(void)snprintf(spcl.c_dev, NAMELEN, "%s", disk);
 	if (gethostname(spcl.c_host, NAMELEN) == -1)
 		(void)snprintf(spcl.c_host, NAMELEN, "unknown");
@@ -365,6 +488,18 @@ main(int argc, char *argv[])
 	spcl.c_flags = (sblock.fs_ufs2 || sblock.fs_inodefmt >=
 	    2) ? DR_NEWINODEFMT : 0;
 	spcl.c_magic = sblock.fs_ufs2 ? FS_UFS2_MAGIC_TAPE : NFS_MAGIC;
+	if (subset && inos == NULL) {
+		if ((inos = calloc((size_t)npaths, sizeof(*inos))) == NULL)
+			err(X_STARTUP, NULL);
+		for (i = 0; i < npaths; i++)
+			if ((inos[i] = lookuppath(paths[i], &why)) == 0)
+				errx(X_STARTUP, "%s: %s: %s", disk, paths[i],
+				    why);
+	}
+	for (i = 0; subset && i < npaths; i++)
+		if (inos[i] < 2 || inos[i] >= maxino)
+			errx(X_STARTUP, "%s: inode %ju is not in %s", argv[i],
+			    (uintmax_t)inos[i], disk);
 
 	t = (time_t)spcl.c_date;
 	msg("Date of this level %c dump: %s", level, ctime(&t));
@@ -386,6 +521,8 @@ main(int argc, char *argv[])
 
 	msg("mapping (Pass I) [regular files]\n");
 	anydirskipped = mapfiles(maxino, &tapesize);
+	for (i = 0; subset && i < npaths; i++)
+		mapsubset((dino_t)inos[i], &tapesize);
 	msg("mapping (Pass II) [directories]\n");
 	pass = 0;
 	while (anydirskipped) {

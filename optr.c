@@ -3,10 +3,14 @@
  * progress and time left, and the final abort path.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <fstab.h>
+#include <limits.h>
+#include <mntent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,8 +188,139 @@ statusline(void)
 	    (intmax_t)(deltat / 3600), (intmax_t)((deltat % 3600) / 60));
 }
 
+/* One file system of the tables, for -W and -w. */
+struct fsent {
+	char	*fe_spec;	/* device as written in the table */
+	char	*fe_real;	/* the device it resolves to, or NULL */
+	char	*fe_file;	/* mount point */
+	int	 fe_freq;	/* dump frequency in days, 0 none */
+	int	 fe_ufs;
+	int	 fe_seen;	/* has a dumpdates entry */
+};
+
+static struct fsent	*fsents;
+static size_t		 nfsents;
+
+/* The device a table entry names: UUID= and LABEL= as udev links them. */
+static char *
+resolvedev(const char *spec)
+{
+	char path[PATH_MAX];
+
+	if (spec[0] != '/' && strncmp(spec, "UUID=", 5) != 0 &&
+	    strncmp(spec, "LABEL=", 6) != 0)
+		return (NULL);		/* "tmpfs", "proc": no device */
+	if (strncmp(spec, "UUID=", 5) == 0)
+		(void)snprintf(path, sizeof(path), "/dev/disk/by-uuid/%s",
+		    spec + 5);
+	else if (strncmp(spec, "LABEL=", 6) == 0)
+		(void)snprintf(path, sizeof(path), "/dev/disk/by-label/%s",
+		    spec + 6);
+	else
+		(void)snprintf(path, sizeof(path), "%s", spec);
+	return (realpath(path, NULL));
+}
+
+static void
+addfsent(const char *spec, const char *file, int freq, int ufs)
+{
+	struct fsent *n, *f;
+
+	if ((n = reallocarray(fsents, nfsents + 1, sizeof(*n))) == NULL)
+		quit("out of memory\n");
+	fsents = n;
+	f = &fsents[nfsents++];
+	memset(f, 0, sizeof(*f));
+	if ((f->fe_spec = strdup(spec)) == NULL ||
+	    (f->fe_file = strdup(file)) == NULL)
+		quit("out of memory\n");
+	f->fe_real = resolvedev(spec);
+	f->fe_freq = freq;
+	f->fe_ufs = ufs;
+}
+
+/* Read /etc/fstab, then the mount table for what fstab does not list. */
+static void
+readfstabs(void)
+{
+	struct fstab *fs;
+	struct mntent *me;
+	FILE *mf;
+
+	if (setfsent() == 1) {
+		while ((fs = getfsent()) != NULL)
+			addfsent(fs->fs_spec, fs->fs_file, fs->fs_freq,
+			    strcmp(fs->fs_vfstype, "ufs") == 0);
+		endfsent();
+	}
+	if ((mf = setmntent(_PATH_PROCMOUNTS, "r")) != NULL) {
+		while ((me = getmntent(mf)) != NULL)
+			addfsent(me->mnt_fsname, me->mnt_dir, 0, 0);
+		(void)endmntent(mf);
+	}
+}
+
+/* The first table entry (fstab before the mount table) naming a device. */
+static struct fsent *
+findfsent(const char *name)
+{
+	struct fsent *fe = NULL;
+	char *real;
+	size_t i;
+
+	real = realpath(name, NULL);
+	for (i = 0; i < nfsents && fe == NULL; i++)
+		if (strcmp(fsents[i].fe_spec, name) == 0 || (real != NULL &&
+		    fsents[i].fe_real != NULL &&
+		    strcmp(fsents[i].fe_real, real) == 0))
+			fe = &fsents[i];
+	free(real);
+	return (fe);
+}
+
+/*
+ * -W: the newest dump of each file system in dumpdates, '>' marking those
+ * due (fstab gives a dump frequency in days and the last dump is older);
+ * -w: only those due.  UFS file systems in fstab with a frequency but no
+ * dump at all are due too and listed last.
+ */
 void
 lastdump(int arg)
 {
-	(void)arg;
+	const char *name, *last = NULL;
+	struct fsent *fe;
+	char lvl, date[32];
+	time_t t, now;
+	size_t i;
+	int due;
+
+	(void)time(&now);
+	readfstabs();
+	(void)printf("%s\n", arg == 'w' ? "Dump these file systems:" :
+	    "Last dump(s) done (Dump '>' file systems):");
+	for (i = 0; dumpdate_get(i, &name, &lvl, &t); i++) {
+		if (last != NULL && strcmp(name, last) == 0)
+			continue;	/* an older entry of the same one */
+		last = name;
+		fe = findfsent(name);
+		if (fe != NULL)
+			fe->fe_seen = 1;
+		due = fe != NULL && fe->fe_freq > 0 &&
+		    t < now - (time_t)fe->fe_freq * 86400;
+		if (arg == 'w' && !due)
+			continue;
+		(void)snprintf(date, sizeof(date), "%.16s", ctime(&t));
+		(void)printf("%c %8s\t(%6s) Last dump: Level %c, Date %s\n",
+		    due && arg != 'w' ? '>' : ' ', name,
+		    fe != NULL ? fe->fe_file : "", lvl, date);
+	}
+	for (i = 0; i < nfsents; i++) {
+		fe = &fsents[i];
+		if (!fe->fe_ufs || fe->fe_freq <= 0 || fe->fe_seen ||
+		    findfsent(fe->fe_spec) != fe)
+			continue;
+		(void)printf("%c %8s\t(%6s) Last dump: never\n",
+		    arg == 'w' ? ' ' : '>', fe->fe_spec, fe->fe_file);
+	}
+	(void)fflush(stdout);
 }

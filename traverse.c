@@ -477,7 +477,7 @@ changed(const struct dinode_h *dp)
 static int
 nodumpflag(const struct dinode_h *dp)
 {
-	return (level >= honorlevel && (dp->di_flags & UF_NODUMP));
+	return (level - '0' >= honorlevel && (dp->di_flags & UF_NODUMP));
 }
 
 /*
@@ -550,8 +550,8 @@ mapfiles(dino_t maxi, int64_t *tsize)
 			SETINO(ino, usedinomap);
 			if (mode == IFDIR)
 				SETINO(ino, dumpdirmap);
-			if ((changed(&di) && !nodumpflag(&di)) ||
-			    ino == UFS_ROOTINO) {
+			if (ino == UFS_ROOTINO || (!subset &&
+			    changed(&di) && !nodumpflag(&di))) {
 				SETINO(ino, dumpinomap);
 				*tsize += blockest(&di);
 				continue;
@@ -824,7 +824,12 @@ mapdirs(dino_t maxi, int64_t *tsize)
 		ds.ds_ino = ino;
 		ds.ds_dp = &di;
 		ds.ds_tsize = tsize;
-		ds.ds_nodump = nodumpflag(&di) && ino != UFS_ROOTINO;
+		/*
+		 * A directory in the directory map but not in use is one
+		 * excluded by nodump, its own flag or an ancestor's.
+		 */
+		ds.ds_nodump = !TSTINO(ino, usedinomap) &&
+		    ino != UFS_ROOTINO;
 		(void)walkfile(ino, &di, searchdir, &ds);
 		if (ds.ds_ret & HASDUMPEDFILE) {
 			if (!TSTINO(ino, dumpinomap)) {
@@ -845,6 +850,156 @@ mapdirs(dino_t maxi, int64_t *tsize)
 		}
 	}
 	return (change);
+}
+
+/* State for the subset helpers: one directory's entries. */
+struct dirlist {
+	dino_t		 dl_ino;
+	const struct dinode_h *dl_dp;
+	const char	*dl_name;	/* lookup: the name searched */
+	size_t		 dl_namlen;
+	dino_t		 dl_found;
+	dino_t		*dl_kids;	/* listing: the entries' inodes */
+	size_t		 dl_nkids, dl_maxkids;
+};
+
+/* Collect entries of one directory block (not "." and ".."). */
+static int
+listdir(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
+{
+	struct dirlist *dl = arg;
+	unsigned char *e;
+	dino_t *nk;
+	int64_t n, o;
+	uint32_t dino;
+	uint16_t namlen;
+	int oldfmt = sblock.fs_inodefmt < FS_44INODEFMT;
+
+	(void)nblk;
+	if ((n = readdirblk(dl->dl_ino, dl->dl_dp, lbn, addr)) == 0)
+		return (0);
+	for (o = 0; o < n; o += ufs_get16(e + DIR_RECLEN, 0)) {
+		e = dirbuf + o;
+		dino = ufs_get32(e + DIR_INO, 0);
+		if (dino == 0)
+			continue;
+		namlen = oldfmt ? ufs_get16(e + DIR_TYPE, 0) : e[DIR_NAMLEN];
+		if (dl->dl_name != NULL) {
+			if (namlen == dl->dl_namlen &&
+			    memcmp(e + DIR_NAME, dl->dl_name, namlen) == 0) {
+				dl->dl_found = dino;
+				return (1);
+			}
+			continue;
+		}
+		if (e[DIR_NAME] == '.' && (namlen == 1 ||
+		    (namlen == 2 && e[DIR_NAME + 1] == '.')))
+			continue;
+		if (dl->dl_nkids == dl->dl_maxkids) {
+			dl->dl_maxkids = dl->dl_maxkids ? 2 * dl->dl_maxkids :
+			    64;
+			nk = reallocarray(dl->dl_kids, dl->dl_maxkids,
+			    sizeof(*nk));
+			if (nk == NULL)
+				quit("out of memory\n");
+			dl->dl_kids = nk;
+		}
+		dl->dl_kids[dl->dl_nkids++] = dino;
+	}
+	return (0);
+}
+
+/*
+ * Subset dumps of an image: the inode a path inside the file system names,
+ * looked up from the root without following symbolic links.  Returns 0 and
+ * sets *why when there is no such file.
+ */
+dino_t
+lookuppath(const char *path, const char **why)
+{
+	struct dinode_h di;
+	struct dirlist dl;
+	const char *p = path, *q;
+	dino_t ino = UFS_ROOTINO;
+
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		for (q = p; *q != '\0' && *q != '/'; q++)
+			continue;
+		if (getino(ino, &di) == -1 || (di.di_mode & IFMT) != IFDIR) {
+			*why = "a component of the path is not a directory";
+			return (0);
+		}
+		memset(&dl, 0, sizeof(dl));
+		dl.dl_ino = ino;
+		dl.dl_dp = &di;
+		dl.dl_name = p;
+		dl.dl_namlen = (size_t)(q - p);
+		(void)walkfile(ino, &di, listdir, &dl);
+		if (dl.dl_found == 0 || dl.dl_found >= maxino) {
+			*why = "no such file or directory in the file system";
+			return (0);
+		}
+		ino = dl.dl_found;
+		p = q;
+	}
+	if (getino(ino, &di) == -1 || di.di_mode == 0) {
+		*why = "its inode is not in use";
+		return (0);
+	}
+	return (ino);
+}
+
+/*
+ * Subset dumps: put the file ino, and for a directory everything under
+ * it, into the dump map.  Pass II then adds the directories above.
+ */
+void
+mapsubset(dino_t top, int64_t *tsize)
+{
+	struct dinode_h di;
+	struct dirlist dl;
+	dino_t *stack = NULL, *ns, ino;
+	size_t nstack = 0, maxstack = 0, i;
+
+	memset(&dl, 0, sizeof(dl));
+	ino = top;
+	for (;;) {
+		/* The root is in the map already, but is walked if named. */
+		if (ino >= UFS_ROOTINO && ino < maxino &&
+		    (ino == top || !TSTINO(ino, dumpinomap)) &&
+		    getino(ino, &di) == 0 && di.di_mode != 0 &&
+		    TSTINO(ino, usedinomap) && !nodumpflag(&di)) {
+			if (!TSTINO(ino, dumpinomap)) {
+				SETINO(ino, dumpinomap);
+				*tsize += blockest(&di);
+			}
+			if ((di.di_mode & IFMT) == IFDIR) {
+				dl.dl_ino = ino;
+				dl.dl_dp = &di;
+				dl.dl_nkids = 0;
+				(void)walkfile(ino, &di, listdir, &dl);
+				if (nstack + dl.dl_nkids > maxstack) {
+					maxstack = 2 * (nstack + dl.dl_nkids);
+					ns = reallocarray(stack, maxstack,
+					    sizeof(*ns));
+					if (ns == NULL)
+						quit("out of memory\n");
+					stack = ns;
+				}
+				for (i = 0; i < dl.dl_nkids; i++)
+					stack[nstack++] = dl.dl_kids[i];
+			}
+		}
+		if (nstack == 0)
+			break;
+		ino = stack[--nstack];
+	}
+	free(stack);
+	free(dl.dl_kids);
 }
 
 /*
