@@ -15,7 +15,7 @@ LINKS=	${BINDIR}/dump ${BINDIR}/rdump
 MLINKS=	dump.8 rdump.8
 
 BINDIR?=	/usr/sbin
-MANDIR?=	/usr/share/man/man
+MANDIR?=	/usr/share/man
 
 CPPFLAGS+=	-D_GNU_SOURCE -I${.CURDIR}
 CFLAGS+=	-std=c11 -O2 -g -Wall -Wextra -Werror -fno-common
