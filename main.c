@@ -232,7 +232,7 @@ mountedsubset(int argc, char **argv, char **mnt, ino_t **inos)
 	struct mntent *me;
 	struct stat st, mst;
 	FILE *mf;
-	char *dev = NULL, *rp;
+	char *dev = NULL, *rp, *type = NULL;
 	size_t best = 0;
 	dev_t fsdev = 0;
 	int i;
@@ -259,14 +259,20 @@ mountedsubset(int argc, char **argv, char **mnt, ino_t **inos)
 		best = strlen(me->mnt_dir);
 		free(dev);
 		free(*mnt);
+		free(type);
 		if ((dev = strdup(me->mnt_fsname)) == NULL ||
-		    (*mnt = strdup(me->mnt_dir)) == NULL)
+		    (*mnt = strdup(me->mnt_dir)) == NULL ||
+		    (type = strdup(me->mnt_type)) == NULL)
 			err(X_STARTUP, NULL);
 	}
 	(void)endmntent(mf);
 	if (dev == NULL)
 		errx(X_STARTUP, "%s: cannot find the file system it is on",
 		    argv[0]);
+	if (strcmp(type, "ufs") != 0)
+		errx(X_STARTUP, "%s: is on %s (%s, mounted on %s), not on a "
+		    "UFS file system", argv[0], dev, type, *mnt);
+	free(type);
 	for (i = 0; i < argc; i++) {
 		if ((rp = realpath(argv[i], NULL)) == NULL)
 			err(X_STARTUP, "%s", argv[i]);
