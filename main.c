@@ -270,8 +270,9 @@ mountedsubset(int argc, char **argv, char **mnt, ino_t **inos)
 		errx(X_STARTUP, "%s: cannot find the file system it is on",
 		    argv[0]);
 	if (strcmp(type, "ufs") != 0)
-		errx(X_STARTUP, "%s: is on %s (%s, mounted on %s), not on a "
-		    "UFS file system", argv[0], dev, type, *mnt);
+		errx(X_STARTUP, "%s: not a mount point, and the file system "
+		    "it is on (%s, %s on %s) is not UFS", argv[0], dev, type,
+		    *mnt);
 	free(type);
 	for (i = 0; i < argc; i++) {
 		if ((rp = realpath(argv[i], NULL)) == NULL)
