@@ -307,16 +307,8 @@ main(int argc, char *argv[])
 	if (strcmp(tape, "-") == 0) {
 		pipeout = 1;
 		tape = "standard output";
-	} else if ((p = strchr(tape, ':')) != NULL &&
-	    (strchr(tape, '/') == NULL || strchr(tape, '/') > p)) {
-		*p++ = '\0';
-		host = tape;
-		tape = p;
-		if (*host == '\0' || *tape == '\0')
-			errx(X_STARTUP, "bad remote output %s:%s", host, tape);
-		if (rmthost(host) == 0)
-			errx(X_STARTUP, "remote output is not supported yet");
-	}
+	} else
+		(void)rmtsplit(tape, &host, &tape);
 
 	disk = rawname(argv[0], &mnt);
 	memset(&spcl, 0, sizeof(spcl));

@@ -304,7 +304,7 @@ startnewtape(int top)
 	if (pipeout)
 		tapefd = STDOUT_FILENO;
 	else if (host != NULL) {
-		if ((tapefd = rmtopen(tape, O_WRONLY | O_CREAT)) == -1)
+		if ((tapefd = rmtopen(tape, O_WRONLY | O_CREAT | O_TRUNC)) == -1)
 			quit("cannot open %s:%s: %s\n", host, tape,
 			    strerror(errno));
 	} else {
