@@ -435,6 +435,60 @@ multivolume_body()
 	compare_trees src rst
 }
 
+atf_test_case tape_ops
+tape_ops_head()
+{
+	atf_set descr "tape operations: handshake first; old servers get no rewind"
+	atf_set require.user root
+}
+tape_ops_body()
+{
+	require_tools cc tee
+	require_server "$RMT_DUMP"
+	require_server "$RMT_TAR"
+	top=$(atf_get_srcdir)/..
+	cc -std=c11 -D_GNU_SOURCE -I"$top" -g -O1 \
+	    -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -o rmtclient "$top/tests/rmtclient.c" "$top/dumprmt.c" \
+	    2>cc.log || atf_fail "build: $(head -5 cc.log)"
+	make_rsh
+	for srv in "$RMT_DUMP" "$RMT_TAR"; do
+		name=$(basename "$srv")
+		# tee keeps the requests the server was sent.
+		printf '#!/bin/sh\ntee -a %s | %s\n' "$PWD/$name.req" "$srv" \
+		    >"$name.sh"
+		chmod +x "$name.sh"
+		RMT=$PWD/$name.sh ./rmtclient localhost "o:$PWD/$name.out" \
+		    w:1024 i:rew i:fsf i:offl s w:10 c >"$name.res" \
+		    2>"$name.err" || atf_fail "$name: rmtclient failed"
+		grep -qx 'open 0' "$name.res" || atf_fail "$name: open"
+		grep -qx 'write 1024' "$name.res" || atf_fail "$name: write"
+		grep -qx 'write 10' "$name.res" || atf_fail "$name: write 10"
+		grep -qx 'close 0' "$name.res" || atf_fail "$name: close"
+		[ "$(stat -c %s "$name.out")" -eq 1034 ] ||
+		    atf_fail "$name: file is not 1034 bytes"
+		# On a plain file the operations fail (ENOTTY), but are sent.
+		grep -qx 'i:fsf -1 errno 25' "$name.res" ||
+		    atf_fail "$name: fsf: $(cat "$name.res")"
+		[ "$(grep -ac 'I-1$' "$name.req")" -eq 1 ] ||
+		    atf_fail "$name: not one handshake"
+		grep -aqx 'I1' "$name.req" || atf_fail "$name: fsf not sent"
+	done
+	# rmt-dump answers the handshake: BSD numbers, and status.
+	grep -aqx 'I5' rmt-dump.req || atf_fail "rmt-dump: rewind not sent"
+	grep -aqx 'I6' rmt-dump.req || atf_fail "rmt-dump: offline not sent"
+	grep -aq '^SW10' rmt-dump.req || atf_fail "rmt-dump: status not sent"
+	grep -qx 'status -1 errno 25' rmt-dump.res ||
+	    atf_fail "rmt-dump: status: $(cat rmt-dump.res)"
+	# GNU rmt does not: no rewind, offline or status is risked.
+	! grep -aqx -e 'I5' -e 'I6' rmt-tar.req ||
+	    atf_fail "rmt-tar was sent a rewind or offline"
+	! grep -aq '^S' rmt-tar.req || atf_fail "rmt-tar was sent S"
+	grep -qx 'i:rew -1 errno 95' rmt-tar.res ||
+	    atf_fail "rmt-tar: rewind: $(cat rmt-tar.res)"
+	grep -q 'too old' rmt-tar.err || atf_fail "rmt-tar: no message"
+}
+
 atf_test_case parser_regress
 parser_regress_head()
 {
@@ -465,5 +519,6 @@ atf_init_test_cases()
 	atf_add_test_case server_dies
 	atf_add_test_case ssh
 	atf_add_test_case multivolume
+	atf_add_test_case tape_ops
 	atf_add_test_case parser_regress
 }
