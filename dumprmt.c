@@ -50,6 +50,7 @@ static pid_t	 rmtpid = -1;	/* the remote shell */
 static pid_t	 rmtowner;	/* the process that started it */
 static int	 rmtvers = -1;	/* handshake: -1 not asked, 0 old, >= 1 */
 static int	 rmtisopen;	/* the server has a device open */
+static int	 rmtoldsaid;	/* "too old" already said on this connection */
 
 static int	 namecheck(const char *, const char *);
 static int	 rmtconnect(void);
@@ -59,7 +60,7 @@ static int	 rmtsend(const char *, const void *, size_t);
 static int	 fdgetc(void *);
 static int	 rmtcall(const char *, int64_t, int64_t *, int);
 static int	 rmtversion(void);
-static int	 getline_(int (*)(void *), void *, char *, size_t, int,
+static int	 rmtline(int (*)(void *), void *, char *, size_t, int,
 		    const char **);
 static int	 mapop(int);
 
@@ -170,14 +171,15 @@ rmthost(const char *h)
 }
 
 /*
- * Start "$RSH host [-l user] $RMT" with its stdin and stdout on one end
- * of a socket pair.  The program is run with execvp, never through a
+ * Start "$RSH host [-l user] $RMT" (ssh with keep-alive options when RSH
+ * is not set) with its stdin and stdout on one end of a socket pair.  The program is run with execvp, never through a
  * shell; its stderr stays ours so its complaints reach the operator.
  */
 static int
 rmtconnect(void)
 {
-	const char *rsh, *rmt, *argv[6];
+	const char *rsh, *rmt, *argv[10];
+	sigset_t none;
 	int sv[2], i = 0;
 	pid_t pid;
 
@@ -185,11 +187,21 @@ rmtconnect(void)
 		errno = EDESTADDRREQ;
 		return (-1);
 	}
-	if ((rsh = getenv("RSH")) == NULL || *rsh == '\0')
-		rsh = _PATH_RSH;
 	if ((rmt = getenv("RMT")) == NULL || *rmt == '\0')
 		rmt = _PATH_RMT;
-	argv[i++] = rsh;
+	if ((rsh = getenv("RSH")) != NULL && *rsh != '\0')
+		argv[i++] = rsh;
+	else {
+		/*
+		 * Our own ssh also gives up on a host that stops answering
+		 * (two minutes), so a dropped network cannot hang the dump.
+		 */
+		argv[i++] = rsh = _PATH_RSH;
+		argv[i++] = "-o";
+		argv[i++] = "ServerAliveInterval=30";
+		argv[i++] = "-o";
+		argv[i++] = "ServerAliveCountMax=4";
+	}
 	argv[i++] = rhost;
 	if (ruser[0] != '\0') {
 		argv[i++] = "-l";
@@ -212,6 +224,8 @@ rmtconnect(void)
 		    dup2(sv[1], STDOUT_FILENO) == -1)
 			_exit(X_ABORT);
 		closefrom(STDERR_FILENO + 1);
+		(void)sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)signal(SIGPIPE, SIG_DFL);
 		(void)signal(SIGINT, SIG_IGN);
 		execvp(rsh, (char *const *)(uintptr_t)argv);
@@ -227,6 +241,7 @@ rmtconnect(void)
 	rmtowner = getpid();
 	rmtvers = -1;
 	rmtisopen = 0;
+	rmtoldsaid = 0;
 	return (0);
 }
 
@@ -345,7 +360,7 @@ fdgetc(void *arg)
  * Returns 0, -1 at end of stream or error, -2 on a protocol error.
  */
 static int
-getline_(int (*get)(void *), void *arg, char *buf, size_t cap,
+rmtline(int (*get)(void *), void *arg, char *buf, size_t cap,
     int sanitise, const char **why)
 {
 	size_t n = 0;
@@ -390,7 +405,7 @@ rmtgetreply(int (*get)(void *), void *arg, int64_t max, struct rmtreply *rr,
 
 	memset(rr, 0, sizeof(*rr));
 	*why = NULL;
-	if ((r = getline_(get, arg, line, RMT_LINEMAX, 0, why)) != 0)
+	if ((r = rmtline(get, arg, line, RMT_LINEMAX, 0, why)) != 0)
 		return (r);
 	if (line[0] != 'A' && line[0] != 'E' && line[0] != 'F') {
 		*why = "reply does not begin with A, E or F";
@@ -418,7 +433,7 @@ rmtgetreply(int (*get)(void *), void *arg, int64_t max, struct rmtreply *rr,
 		return (0);
 	}
 	rr->rr_val = (digits > 0 && *p == '\0' && v <= 4095) ? v : -1;
-	return (getline_(get, arg, rr->rr_msg, RMT_MSGMAX, 1, why));
+	return (rmtline(get, arg, rr->rr_msg, RMT_MSGMAX, 1, why));
 }
 
 /*
@@ -672,8 +687,10 @@ rmtioctl(int op, int count)
 	if ((vers = rmtversion()) == -1)
 		return (-1);
 	if (vers == 0 && (rop < RMT_FSF || rop > RMT_BSR)) {
-		msg("rmt server on %s is too old to say which tape operation "
-		    "numbers it takes; operation %d not sent\n", rhost, rop);
+		if (!rmtoldsaid++)
+			msg("rmt server on %s is too old to say which tape "
+			    "operation numbers it takes; no rewind, offline "
+			    "or filemark is sent to it\n", rhost);
 		errno = ENOTSUP;
 		return (-1);
 	}

@@ -108,6 +108,24 @@ user_rdump_env_body()
 	    atf_fail "TAPE=host:file failed: $(tail -3 key.log)"
 	grep -qx "localhost /etc/rmt" rsh.argv || atf_fail "TAPE not remote"
 	restore -t -f "$out" >list 2>&1 || atf_fail "restore -t failed"
+	# Without RSH, ssh from PATH, with keep-alive options.
+	mkdir bin
+	cat >bin/ssh <<'XEOF'
+#!/bin/sh
+printf '%s\n' "$*" >>"$RSH_LOG"
+while [ "$1" = -o ]; do shift 2; done
+shift
+if [ "$1" = -l ]; then shift 2; fi
+exec "$@"
+XEOF
+	chmod +x bin/ssh
+	rm -f "$out" rsh.argv
+	RMT=$RMT_DUMP PATH=$PWD/bin:$PATH RSH='' "$(dump_bin)" -0 \
+	    -f "localhost:$out" fs.img 2>ssh.log ||
+	    atf_fail "default ssh: $(tail -3 ssh.log)"
+	grep -qx -e "-o ServerAliveInterval=30 -o ServerAliveCountMax=4 localhost $RMT_DUMP" \
+	    rsh.argv || atf_fail "default ssh argv: $(cat rsh.argv)"
+	restore -t -f "$out" >list 2>&1 || atf_fail "restore -t (ssh) failed"
 }
 
 atf_test_case bad_names
