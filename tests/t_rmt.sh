@@ -300,6 +300,35 @@ server_dies_body()
 	    atf_fail "missing RSH: $(tail -3 norsh.log)"
 }
 
+# require_multivolume: skip until the engine writes several volumes
+# (probed locally with -B and a list of files).
+require_multivolume()
+{
+	"$(dump_bin)" -0 -B 400 -f p1,p2,p3,p4,p5,p6,p7,p8,p9 fs.img \
+	    2>probe.log
+	[ -s p2 ] || atf_skip "this dump does not write several volumes yet"
+	rm -f p1 p2 p3 p4 p5 p6 p7 p8 p9
+}
+
+# restore_volumes PREFIX DIR: restore -r PREFIX1, PREFIX2 ... into DIR,
+# naming each next volume on restore's standard input.
+restore_volumes()
+{
+	_n=1
+	while [ -s "$1$((_n + 1))" ]; do _n=$((_n + 1)); done
+	_i=2
+	: >answers
+	while [ $_i -le $_n ]; do
+		echo "$PWD/$1$_i" >>answers
+		_i=$((_i + 1))
+	done
+	echo none >>answers
+	mkdir -p "$2"
+	_first=$PWD/${1}1
+	(cd "$2" && restore -r -y -f "$_first") <answers >restore.log 2>&1 ||
+	    atf_fail "restore of $_n volumes failed: $(tail -3 restore.log)"
+}
+
 # The sshd case: sshd -D on a free 127.0.0.1 port with its own keys.
 start_sshd()
 {
@@ -421,10 +450,7 @@ multivolume_body()
 {
 	require_server "$RMT_DUMP"
 	small_image
-	# Only once the engine writes several volumes locally.
-	"$(dump_bin)" -0 -B 400 -f p1,p2,p3,p4,p5,p6,p7,p8,p9 fs.img \
-	    2>probe.log
-	[ -s p2 ] || atf_skip "this dump does not write several volumes yet"
+	require_multivolume
 	make_rsh
 	RMT=$RMT_DUMP
 	export RMT
@@ -436,20 +462,35 @@ multivolume_body()
 	[ -s v2 ] || atf_fail "only one volume written"
 	[ "$(grep -c "^localhost " rsh.argv)" -ge 2 ] ||
 	    atf_fail "the volumes did not go through rmt"
-	n=1
-	while [ -s "v$((n + 1))" ]; do n=$((n + 1)); done
-	answers=
-	i=2
-	while [ $i -le "$n" ]; do
-		answers="$answers$PWD/v$i\n"
-		i=$((i + 1))
+	restore_volumes v rst
+	compare_trees src rst
+}
+
+atf_test_case remote_eom
+remote_eom_head()
+{
+	atf_set descr "end of media on the remote tape rolls onto the next volume"
+	atf_set require.user root
+	atf_set timeout 300
+}
+remote_eom_body()
+{
+	require_tools python3
+	small_image
+	require_multivolume
+	make_rsh
+	# A 400 KB "tape": whole records, then ENOSPC.
+	RMT=$(atf_get_srcdir)/rmt_tape.py
+	RMT_TAPE_KB=400
+	export RMT RMT_TAPE_KB
+	list=
+	for i in 1 2 3 4 5 6 7 8 9; do
+		list=$list${list:+,}localhost:$(remote_path "t$i")
 	done
-	mkdir rst
-	first=$PWD/v1
-	# shellcheck disable=SC2059
-	printf "${answers}none\n" | (cd rst && restore -r -y -f "$first") \
-	    >restore.log 2>&1 ||
-	    atf_fail "restore of $n volumes failed: $(tail -3 restore.log)"
+	dump_ok -0 -a -f "$list" fs.img
+	[ -s t2 ] || atf_fail "did not roll onto a second volume"
+	[ "$(stat -c %s t1)" -le 409600 ] || atf_fail "volume 1 overfilled"
+	restore_volumes t rst
 	compare_trees src rst
 }
 
@@ -537,6 +578,7 @@ atf_init_test_cases()
 	atf_add_test_case server_dies
 	atf_add_test_case ssh
 	atf_add_test_case multivolume
+	atf_add_test_case remote_eom
 	atf_add_test_case tape_ops
 	atf_add_test_case parser_regress
 }
