@@ -170,6 +170,7 @@ int	 rmtsplit(char *, char **, char **);
 int	 rmthost(const char *);
 int	 rmtopen(const char *, int);
 int	 rmtclose(void);
+void	 rmtdisconnect(void);
 ssize_t	 rmtwrite(const void *, size_t);
 int	 rmtioctl(int, int);
 int	 rmtstatus(void *, size_t);

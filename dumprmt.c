@@ -172,8 +172,9 @@ rmthost(const char *h)
 
 /*
  * Start "$RSH host [-l user] $RMT" (ssh with keep-alive options when RSH
- * is not set) with its stdin and stdout on one end of a socket pair.  The program is run with execvp, never through a
- * shell; its stderr stays ours so its complaints reach the operator.
+ * is not set) with its stdin and stdout on one end of a socket pair.
+ * The program is run with execvp, never through a shell; its stderr
+ * stays ours so its complaints reach the operator.
  */
 static int
 rmtconnect(void)
@@ -254,7 +255,7 @@ static void
 rmtdrop(void)
 {
 	int status, i;
-	pid_t p;
+	pid_t p = 0;
 
 	if (rmtfd != -1)
 		(void)close(rmtfd);
@@ -582,6 +583,17 @@ rmtclose(void)
 	}
 	rmtdrop();
 	return (r);
+}
+
+/*
+ * Drop the connection without a word to the server: for a process whose
+ * stream may be in the middle of a request, e.g. the parent of a volume
+ * child that died.  The next rmtopen() starts a new connection.
+ */
+void
+rmtdisconnect(void)
+{
+	rmtdrop();
 }
 
 /*
