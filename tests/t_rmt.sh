@@ -171,6 +171,8 @@ splitopen) printf 'E'; sleep 1; printf '1'; sleep 1; printf '3\nno'
 esac
 printf 'A0\n'
 read -r w
+# Take the record's data, as a server does before it answers.
+head -c "${w#W}" >/dev/null
 case $FAKE_CASE in
 bigcount) printf 'A99999\n' ;;
 hugecount) printf 'A%s\n' 1234567890123456789012345678901234567890 ;;
