@@ -164,6 +164,7 @@ struct rmtreply {
 	int		rr_kind;	/* 'A', 'E' or 'F' */
 	int64_t		rr_val;		/* A: value; E, F: errno sent or -1 */
 	char		rr_msg[RMT_MSGMAX + 1];	/* E, F: printable text */
+	char		rr_line[32];	/* the status line, printable */
 };
 
 int	 rmtsplit(char *, char **, char **);

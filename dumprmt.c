@@ -38,10 +38,8 @@
 #define RMT_OFFL	6
 #define RMT_NOP		7
 
-struct rmtbuf {
-	const unsigned char *rb_p;
-	size_t		 rb_len;
-};
+_Static_assert(sizeof(((struct rmtreply *)0)->rr_line) > RMT_LINEMAX,
+    "rr_line holds a status line");
 
 static char	 rhost[RMT_NAMEMAX + 1];	/* host to connect to */
 static char	 ruser[RMT_NAMEMAX + 1];	/* remote user, or "" */
@@ -373,6 +371,7 @@ rmtline(int (*get)(void *), void *arg, char *buf, size_t cap,
 		if (c == '\n')
 			break;
 		if (n == cap) {
+			buf[n] = '\0';
 			*why = sanitise ? "error message longer than "
 			    "1024 bytes" : "reply line longer than 30 bytes";
 			return (-2);
@@ -380,6 +379,7 @@ rmtline(int (*get)(void *), void *arg, char *buf, size_t cap,
 		if (sanitise && (c < 0x20 || c > 0x7e))
 			c = '?';
 		else if (!sanitise && c == '\0') {
+			buf[n] = '\0';
 			*why = "NUL byte in reply line";
 			return (-2);
 		}
@@ -403,10 +403,18 @@ rmtgetreply(int (*get)(void *), void *arg, int64_t max, struct rmtreply *rr,
 	char line[RMT_LINEMAX + 1], *p;
 	int64_t v;
 	int r, digits;
+	size_t i;
 
 	memset(rr, 0, sizeof(*rr));
 	*why = NULL;
-	if ((r = rmtline(get, arg, line, RMT_LINEMAX, 0, why)) != 0)
+	r = rmtline(get, arg, line, RMT_LINEMAX, 0, why);
+	if (r == -1)
+		return (r);
+	/* A printable copy of the status line, for messages. */
+	for (i = 0; line[i] != '\0'; i++)
+		rr->rr_line[i] = (line[i] < 0x20 || line[i] > 0x7e) ? '?' :
+		    line[i];
+	if (r != 0)
 		return (r);
 	if (line[0] != 'A' && line[0] != 'E' && line[0] != 'F') {
 		*why = "reply does not begin with A, E or F";
@@ -487,7 +495,14 @@ rmtcall(const char *what, int64_t max, int64_t *valp, int quiet)
 	}
 	if (r == -2) {
 		msg("Protocol to remote tape server %s botched during %s: "
-		    "%s\n", rhost, what, why);
+		    "%s (reply \"%s%s\")\n", rhost, what, why, rr.rr_line,
+		    strlen(rr.rr_line) == RMT_LINEMAX ? "..." : "");
+		/*
+		 * The stream is out of step: shut the socket itself, not
+		 * just our descriptor, so that no process sharing it (the
+		 * other slaves) sends another record into it.
+		 */
+		(void)shutdown(rmtfd, SHUT_RDWR);
 		rmtdrop();
 		errno = EPROTO;
 		return (-1);

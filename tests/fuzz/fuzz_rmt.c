@@ -76,6 +76,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r = rmtgetreply(sgetc, &s, max, &rr, &why);
 		if (s.s_pos > s.s_len)
 			abort();
+		l = strnlen(rr.rr_line, sizeof(rr.rr_line));
+		if (l >= sizeof(rr.rr_line))
+			abort();
+		for (i = 0; i < l; i++)
+			if (rr.rr_line[i] < 0x20 || rr.rr_line[i] > 0x7e)
+				abort();
 		if (r == -2) {
 			if (why == NULL)
 				abort();
