@@ -38,6 +38,25 @@ check: ${PROG} dump-san
 
 CLEANFILES+=	dump-san
 
+# Fuzz the rmt reply parser with libFuzzer for FUZZTIME seconds (clang,
+# libclang-rt-dev).  New crashes land in ${.OBJDIR} as crash-*; copy them
+# to tests/fuzz/rmt-regress/, which the test suite replays.
+FUZZ_CC?=	clang
+FUZZTIME?=	600
+rmt-fuzz: ${.CURDIR}/tests/fuzz/fuzz_rmt.c ${.CURDIR}/dumprmt.c \
+    ${.CURDIR}/dump.h
+	${FUZZ_CC} ${CPPFLAGS} -std=c11 -g -O1 \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o ${.TARGET} ${.ALLSRC:M*.c}
+
+fuzz-rmt: rmt-fuzz
+	mkdir -p rmt-corpus
+	./rmt-fuzz -max_total_time=${FUZZTIME} -max_len=4096 \
+	    -print_final_stats=1 -artifact_prefix=${.OBJDIR}/ \
+	    rmt-corpus ${.CURDIR}/tests/fuzz/rmt-regress
+
+CLEANFILES+=	rmt-fuzz
+
 lint:
 	mandoc -Tlint ${.CURDIR}/dump.8
 	shellcheck ${.CURDIR}/tests/*.sh ${.CURDIR}/.ci/run

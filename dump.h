@@ -164,10 +164,26 @@ void	 cache_init(int, size_t, int);
 ssize_t	 cread(int, void *, size_t, off_t);
 
 /* dumprmt.c */
+#define RMT_MSGMAX	1024	/* longest error message taken from a server */
+
+/* One rmt reply as parsed (exported for the fuzz harness). */
+struct rmtreply {
+	int		rr_kind;	/* 'A', 'E' or 'F' */
+	int64_t		rr_val;		/* A: value; E, F: errno sent or -1 */
+	char		rr_msg[RMT_MSGMAX + 1];	/* E, F: printable text */
+	char		rr_line[32];	/* the status line, printable */
+};
+
+int	 rmtsplit(char *, char **, char **);
 int	 rmthost(const char *);
 int	 rmtopen(const char *, int);
-void	 rmtclose(void);
+int	 rmtclose(void);
+void	 rmtdisconnect(void);
 ssize_t	 rmtwrite(const void *, size_t);
 int	 rmtioctl(int, int);
+int	 rmtstatus(void *, size_t);
+int	 rmtgetreply(int (*)(void *), void *, int64_t, struct rmtreply *,
+	    const char **);
+int	 rmtgetdata(int (*)(void *), void *, void *, size_t);
 
 #endif /* !DUMP_DUMP_H */

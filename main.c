@@ -422,6 +422,16 @@ main(int argc, char *argv[])
 	} else if (strcmp(tape, "") == 0 || strstr(tape, ",,") != NULL ||
 	    tape[0] == ',' || tape[strlen(tape) - 1] == ',')
 		errx(X_STARTUP, "bad output list \"%s\"", tape);
+	else {
+		/* Check every remote name of the list now, before any I/O. */
+		char *copy, *e, *h, *pth;
+
+		if ((copy = strdup(tape)) == NULL)
+			err(X_STARTUP, NULL);
+		for (e = strtok(copy, ","); e != NULL; e = strtok(NULL, ","))
+			(void)rmtsplit(e, &h, &pth);
+		free(copy);
+	}
 
 	/*
 	 * The source: a file system, or a subset of one.  A subset is

@@ -97,6 +97,7 @@ static int		 volchanged;	/* bumped at each new volume */
 static char		**volnames;	/* -f list */
 static int		 nvolnames;
 static char		*volpath;	/* output of this volume */
+static char		*volcopy;	/* volpath, split for rmt */
 static time_t		 tstart_volume;
 static volatile sig_atomic_t caughtint, caughtterm, caughtstatus;
 static volatile sig_atomic_t childpid;
@@ -694,11 +695,10 @@ openvolume(void)
 {
 	struct stat st;
 	const char *path = volpath;
-	char *colon, *slash;
+	char *rpath;
 	time_t t0 = time(NULL);
 	int e;
 
-	free(host);
 	host = NULL;
 	tapeisreg = 0;
 	if (pipeout) {
@@ -707,23 +707,15 @@ openvolume(void)
 			tapeisreg = 1;
 		return;
 	}
-	colon = strchr(volpath, ':');
-	slash = strchr(volpath, '/');
-	if (colon != NULL && (slash == NULL || slash > colon)) {
-		if ((host = strndup(volpath, (size_t)(colon - volpath))) ==
-		    NULL)
-			quit("out of memory\n");
-		path = colon + 1;
-		if (*host == '\0' || *path == '\0')
-			quit("bad remote output \"%s\"\n", volpath);
-	}
+	free(volcopy);
+	if ((volcopy = strdup(volpath)) == NULL)
+		quit("out of memory\n");
+	if (rmtsplit(volcopy, &host, &rpath))
+		path = rpath;
 	for (;;) {
-		if (host != NULL) {
-			if (rmthost(host) == 0)
-				tapefd = -1;
-			else
-				tapefd = rmtopen(path, O_WRONLY | O_CREAT);
-		} else if (strncmp(path, "/dev/", 5) == 0 &&
+		if (host != NULL)
+			tapefd = rmtopen(path, O_WRONLY | O_CREAT | O_TRUNC);
+		else if (strncmp(path, "/dev/", 5) == 0 &&
 		    stat(path, &st) == -1) {
 			/* Never create a plain file among the devices. */
 			tapefd = -1;
@@ -781,8 +773,10 @@ closevolume(int ok)
 	} else
 		killall();
 	msg("Closing %s\n", volpath);
-	if (host != NULL)
+	if (host != NULL && ok)
 		rmtclose();
+	else if (host != NULL)
+		rmtdisconnect();	/* a request may be half sent */
 	else if (!pipeout && close(tapefd) == -1 && ok)
 		quit("%s: %s\n", volpath, strerror(errno));
 	tapefd = -1;
