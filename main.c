@@ -526,7 +526,18 @@ main(int argc, char *argv[])
 		t = (time_t)spcl.c_ddate;
 		msg("Date of last level %c dump: %s", lastlevel, ctime(&t));
 	}
-	msg("Dumping %s (%s) to %s\n", disk, spcl.c_filesys, tape);
+	if (strchr(tape, ',') == NULL && (p = strdup(tape)) != NULL) {
+		char *h, *pth;
+
+		if (rmtsplit(p, &h, &pth))
+			msg("Dumping %s (%s) to %s on host %s\n", disk,
+			    spcl.c_filesys, pth, h);
+		else
+			msg("Dumping %s (%s) to %s\n", disk, spcl.c_filesys,
+			    tape);
+		free(p);
+	} else
+		msg("Dumping %s (%s) to %s\n", disk, spcl.c_filesys, tape);
 	msg("Label: %s\n", spcl.c_label);
 
 	mapsize = ((size_t)maxino / 8 + 1 + TP_BSIZE - 1) &

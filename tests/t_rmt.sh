@@ -240,7 +240,7 @@ overflow botched during write: reply count is not a decimal number
 nonnum botched during write: reply count is not a decimal number
 negative botched during write: reply count is not a decimal number
 empty botched during write: reply count is not a decimal number
-zero end of media
+zero End of media
 enospc rmt server on localhost: write: No space left on device
 fclose rmt server on localhost: write: Input/output error
 nul botched during write: NUL byte in reply line
@@ -460,7 +460,7 @@ multivolume_body()
 	for i in 1 2 3 4 5 6 7 8 9; do
 		list=$list${list:+,}localhost:$(remote_path "v$i")
 	done
-	dump_ok -0 -B 400 -f "$list" fs.img
+	dump_ok -0 -B 2000 -f "$list" fs.img
 	[ -s v2 ] || atf_fail "only one volume written"
 	[ "$(grep -c "^localhost " rsh.argv)" -ge 2 ] ||
 	    atf_fail "the volumes did not go through rmt"
@@ -481,9 +481,9 @@ remote_eom_body()
 	small_image
 	require_multivolume
 	make_rsh
-	# A 400 KB "tape": whole records, then ENOSPC.
+	# A 2000 KB "tape": whole records, then ENOSPC.
 	RMT=$(atf_get_srcdir)/rmt_tape.py
-	RMT_TAPE_KB=400
+	RMT_TAPE_KB=2000
 	export RMT RMT_TAPE_KB
 	list=
 	for i in 1 2 3 4 5 6 7 8 9; do
@@ -491,7 +491,7 @@ remote_eom_body()
 	done
 	dump_ok -0 -a -f "$list" fs.img
 	[ -s t2 ] || atf_fail "did not roll onto a second volume"
-	[ "$(stat -c %s t1)" -le 409600 ] || atf_fail "volume 1 overfilled"
+	[ "$(stat -c %s t1)" -le 2048000 ] || atf_fail "volume 1 overfilled"
 	restore_volumes t rst
 	compare_trees src rst
 }
