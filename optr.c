@@ -24,19 +24,28 @@
 static char	lastmsg[512];
 static time_t	tschedule;
 
+/* Print one "  DUMP: " line and remember it for broadcast(). */
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	(void)fflush(stdout);
+	(void)fprintf(stderr, "  DUMP: ");
+	(void)vfprintf(stderr, fmt, ap);
+	(void)fflush(stderr);
+	(void)vsnprintf(lastmsg, sizeof(lastmsg), fmt, ap2);
+	va_end(ap2);
+}
+
 void
 msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)fflush(stdout);
-	(void)fprintf(stderr, "  DUMP: ");
 	va_start(ap, fmt);
-	(void)vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	(void)fflush(stderr);
-	va_start(ap, fmt);
-	(void)vsnprintf(lastmsg, sizeof(lastmsg), fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
 }
 
@@ -55,12 +64,9 @@ quit(const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)fflush(stdout);
-	(void)fprintf(stderr, "  DUMP: ");
 	va_start(ap, fmt);
-	(void)vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	va_end(ap);
-	(void)fflush(stderr);
 	dumpabort(0);
 }
 
