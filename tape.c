@@ -104,6 +104,7 @@ static volatile sig_atomic_t childpid;
 
 static void	 putslot(int64_t, int32_t, int32_t, const void *, int64_t,
 		    dino_t);
+static void	 copyrec(struct rec *, const struct rec *);
 static void	 flushrec(void);
 static int	 getrep(struct slave *);
 static void	 endvolume(int, int);
@@ -375,6 +376,17 @@ checksignals(void)
 	}
 }
 
+/* Copy a record into one that has its own inline buffer. */
+static void
+copyrec(struct rec *dst, const struct rec *src)
+{
+	unsigned char *inl = dst->r_inline;
+
+	*dst = *src;
+	dst->r_inline = inl;
+	memcpy(inl, src->r_inline, (size_t)src->r_req.rq_ninline * TP_BSIZE);
+}
+
 /*
  * Hand the full record to the next slave in the ring, after collecting
  * that slave's answer about its previous record (three records ago).
@@ -393,16 +405,7 @@ flushrec(void)
 	    (size_t)rec.r_req.rq_ninline * TP_BSIZE) == -1)
 		quit("cannot send to slave %d: %s\n", cur, strerror(errno));
 	sl->sl_busy = 1;
-	sl->sl_rec.r_req = rec.r_req;
-	memcpy(sl->sl_rec.r_inline, rec.r_inline,
-	    (size_t)rec.r_req.rq_ninline * TP_BSIZE);
-	sl->sl_rec.r_filled = rec.r_filled;
-	sl->sl_rec.r_tapea = rec.r_tapea;
-	sl->sl_rec.r_hdrend = rec.r_hdrend;
-	sl->sl_rec.r_ino = rec.r_ino;
-	memcpy(sl->sl_rec.r_slothdrend, rec.r_slothdrend,
-	    sizeof(rec.r_slothdrend));
-	memcpy(sl->sl_rec.r_slotino, rec.r_slotino, sizeof(rec.r_slotino));
+	copyrec(&sl->sl_rec, &rec);
 	cur = (cur + 1) % SLAVES;
 	memset(&rec.r_req, 0, sizeof(rec.r_req));
 	rec.r_filled = 0;
@@ -507,23 +510,17 @@ endvolume(int failed, int partial)
 		s = (failed + i) % SLAVES;
 		if (s != failed && !slaves[s].sl_busy)
 			continue;
-		rp[n] = slaves[s].sl_rec;
 		if ((rp[n].r_inline = malloc((size_t)ntrec * TP_BSIZE)) ==
 		    NULL)
 			quit("out of memory\n");
-		memcpy(rp[n].r_inline, slaves[s].sl_rec.r_inline,
-		    (size_t)ntrec * TP_BSIZE);
+		copyrec(&rp[n++], &slaves[s].sl_rec);
 		slaves[s].sl_busy = 0;
-		n++;
 	}
 	if (rec.r_filled > 0) {
-		rp[n] = rec;
 		if ((rp[n].r_inline = malloc((size_t)ntrec * TP_BSIZE)) ==
 		    NULL)
 			quit("out of memory\n");
-		memcpy(rp[n].r_inline, rec.r_inline,
-		    (size_t)ntrec * TP_BSIZE);
-		n++;
+		copyrec(&rp[n++], &rec);
 	}
 	memset(&rec.r_req, 0, sizeof(rec.r_req));
 	rec.r_filled = 0;
