@@ -8,11 +8,13 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,9 +74,8 @@ static int64_t		 tapea;		/* tape blocks produced */
 static int64_t		 firstrec;	/* tape blocks before this volume */
 static int		 tapefd = -1;
 static int		 tapeisreg;
-static int64_t		 rderrs;	/* sectors the slaves failed to read */
 static volatile sig_atomic_t caughtsig;
-static int		 isslave;
+int		 isslave;
 
 static void	 flushrec(void);
 static void	 getrep(struct slave *);
@@ -88,6 +89,38 @@ static void
 sigcatch(int signo)
 {
 	caughtsig = signo;
+}
+
+/* SIGALRM in a slave: only to interrupt a blocked write. */
+static void
+sigalrm(int signo)
+{
+	(void)signo;
+}
+
+/*
+ * Quit if any slave has ended: a slave only ends when the master closes
+ * its socket, so this is a death (kill -9, a crash).
+ */
+static void
+checkslaves(void)
+{
+	int i, status;
+	pid_t p;
+
+	for (i = 0; i < SLAVES; i++) {
+		if (slaves[i].sl_pid <= 0)
+			continue;
+		p = waitpid(slaves[i].sl_pid, &status, WNOHANG);
+		if (p != slaves[i].sl_pid)
+			continue;
+		slaves[i].sl_pid = 0;
+		if (WIFSIGNALED(status))
+			quit("slave %d (pid %ld) was killed by signal %d\n",
+			    i, (long)p, WTERMSIG(status));
+		quit("slave %d (pid %ld) died unexpectedly (exit %d)\n", i,
+		    (long)p, WEXITSTATUS(status));
+	}
 }
 
 void
@@ -266,15 +299,29 @@ static void
 getrep(struct slave *sl)
 {
 	struct rep rp;
+	struct pollfd pfd;
 	ssize_t n;
 	size_t want = (size_t)ntrec * TP_BSIZE;
 
+	/*
+	 * Wait for the answer, looking every second whether a slave died:
+	 * the one asked may be waiting for a turn a dead one never passes.
+	 */
+	pfd.fd = sl->sl_fd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 1000) != 1) {
+		if (caughtsig)
+			quit("interrupted by signal %d\n", (int)caughtsig);
+		checkslaves();
+	}
 	n = fullread(sl->sl_fd, &rp, sizeof(rp));
-	if (n != (ssize_t)sizeof(rp))
+	if (n != (ssize_t)sizeof(rp)) {
+		checkslaves();
 		quit("slave %d (pid %ld) died unexpectedly\n",
 		    (int)(sl - slaves), (long)sl->sl_pid);
+	}
 	sl->sl_busy = 0;
-	rderrs += rp.rp_rderrs;
+	readerrs_add(rp.rp_rderrs);
 	if (rp.rp_wrote == (int64_t)want) {
 		blockswritten += ntrec;
 		return;
@@ -365,9 +412,9 @@ trailer(void)
 			quit("slave %d ended abnormally (status %#x)\n", i,
 			    status);
 	}
-	if (rderrs > 0)
+	if (readerrs > 0)
 		msg("%jd disk sectors could not be read and were "
-		    "zero-filled\n", (intmax_t)rderrs);
+		    "zero-filled\n", (intmax_t)readerrs);
 	if (tapeisreg && fsync(tapefd) == -1)
 		quit("%s: %s\n", tape, strerror(errno));
 	msg("Closing %s\n", tape);
@@ -376,8 +423,8 @@ trailer(void)
 	else if (!pipeout && close(tapefd) == -1)
 		quit("%s: %s\n", tape, strerror(errno));
 	tapefd = -1;
-	if (rderrs > 0)
-		dumperrors += rderrs;
+	if (readerrs > 0)
+		dumperrors += readerrs;
 }
 
 /*
@@ -437,6 +484,7 @@ doslave(int fd, int num, pid_t master)
 	struct rep rp;
 	struct sigaction sa;
 	struct timespec ts;
+	struct itimerval it;
 	unsigned char *buf, *inl, *p;
 	sigset_t set;
 	pid_t next;
@@ -452,6 +500,13 @@ doslave(int fd, int num, pid_t master)
 	sa.sa_handler = SIG_DFL;
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
+	/*
+	 * A tick every second interrupts a write blocked on a slow reader,
+	 * so a slave notices a dead master there too (no SA_RESTART).
+	 */
+	sa.sa_handler = sigalrm;
+	(void)sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR2);
 	if ((buf = malloc(size)) == NULL || (inl = malloc(size)) == NULL)
@@ -460,6 +515,8 @@ doslave(int fd, int num, pid_t master)
 		_exit(X_ABORT);
 	for (;;) {
 		n = fullread(fd, &rq, sizeof(rq));
+		if (n == 0 && getppid() != master)
+			_exit(X_ABORT);
 		if (n == 0)
 			break;
 		if (n != (ssize_t)sizeof(rq) || rq.rq_nslots < 0 ||
@@ -510,18 +567,29 @@ doslave(int fd, int num, pid_t master)
 		}
 		memset(&rp, 0, sizeof(rp));
 		rp.rp_rderrs = bad;
+		if (host == NULL) {
+			it.it_value.tv_sec = it.it_interval.tv_sec = 1;
+			(void)setitimer(ITIMER_REAL, &it, NULL);
+		}
 		for (w = 0; w < (ssize_t)size; ) {
 			if (host != NULL)
 				n = rmtwrite(buf + w, size - (size_t)w);
 			else
 				n = write(tapefd, buf + w, size - (size_t)w);
-			if (n == -1 && errno == EINTR)
+			if (n == -1 && errno == EINTR) {
+				if (getppid() != master)
+					_exit(X_ABORT);
 				continue;
+			}
 			if (n <= 0) {
 				rp.rp_errno = n == 0 ? 0 : errno;
 				break;
 			}
 			w += n;
+		}
+		if (host == NULL) {
+			it.it_value.tv_sec = it.it_interval.tv_sec = 0;
+			(void)setitimer(ITIMER_REAL, &it, NULL);
 		}
 		rp.rp_wrote = w;
 		haveturn = 0;
