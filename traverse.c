@@ -469,6 +469,7 @@ badrun(int64_t addr, int64_t n)
 #define SECTPERFRAG	((uint64_t)sblock.fs_fsize / DEV_BSIZE)
 
 static int	 checkino(dino_t, struct dinode_h *);
+static int	 walking;		/* a walkfile() is in progress */
 
 /*
  * Fetch inode ino, decoded.  Returns 0, or -1 if its block could not be
@@ -583,6 +584,56 @@ maxfilesize(void)
 	return (blks * (uint64_t)sblock.fs_bsize);
 }
 
+/* Does an inode pointer inside the size point at no possible block? */
+static int
+suspect(const struct dinode_h *dp)
+{
+	int64_t nblks = (int64_t)((dp->di_size + (uint64_t)sblock.fs_bsize -
+	    1) >> sblock.fs_bshift);
+	int i;
+
+	for (i = 0; i < UFS_NDADDR && i < nblks; i++)
+		if (dp->di_db[i] != 0 && badrun(dp->di_db[i], 1) != NULL)
+			return (1);
+	for (i = 0; i < UFS_NIADDR && UFS_NDADDR < nblks; i++)
+		if (dp->di_ib[i] != 0 && badrun(dp->di_ib[i], 1) != NULL)
+			return (1);
+	return (0);
+}
+
+/* walkfile() callback: remember the last block that has data. */
+static int
+lastblock(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
+{
+	if (addr != 0)
+		*(int64_t *)arg = lbn + nblk - 1;
+	return (0);
+}
+
+/*
+ * A file whose block map holds garbage pointers: its size is as suspect
+ * as they are, and a garbage size of petabytes would be dumped as holes
+ * for days.  Cut it to the end of the last sound block.  Not done inside
+ * another walk (pass II looking at a directory's entries), whose buffers
+ * this walk would overwrite.
+ */
+static void
+cutsize(dino_t ino, struct dinode_h *dp)
+{
+	int64_t last = -1;
+	uint64_t cut;
+
+	if (walking)
+		return;
+	(void)walkfile(ino, dp, lastblock, &last);
+	cut = (uint64_t)(last + 1) << sblock.fs_bshift;
+	if (cut >= dp->di_size)
+		return;
+	reportino(ino, "size %" PRIu64 " cut to %" PRIu64 ", the end of its "
+	    "last sound block", dp->di_size, cut);
+	dp->di_size = cut;
+}
+
 /*
  * Check the fields of an inode in use that bound what is read for it: the
  * size against the block map and against di_blocks.  A directory claiming
@@ -624,6 +675,8 @@ checkino(dino_t ino, struct dinode_h *dp)
 		    dp->di_size);
 		return (0);
 	}
+	if (mode != IFDIR && suspect(dp))
+		cutsize(ino, dp);
 	/* Directories have no holes. */
 	if (mode == IFDIR && dp->di_blocks < (dp->di_size + DEV_BSIZE - 1) /
 	    DEV_BSIZE) {
@@ -842,7 +895,7 @@ static int
 walkfile(dino_t ino, const struct dinode_h *dp, blkfunc f, void *arg)
 {
 	int64_t nblks, lbn, span, a;
-	int i, r;
+	int i, r = 0;
 
 	if (dp->di_size > maxfilesize()) {
 		reportino(ino, "size %" PRIu64 " is beyond what its block "
@@ -850,6 +903,7 @@ walkfile(dino_t ino, const struct dinode_h *dp, blkfunc f, void *arg)
 		return (1);
 	}
 	memset(&walk, 0, sizeof(walk));
+	walking = 1;
 	walk.w_dp = dp;
 	walk.w_limit = dp->di_blocks / SECTPERFRAG > (uint64_t)INT64_MAX ?
 	    INT64_MAX : (int64_t)(dp->di_blocks / SECTPERFRAG);
@@ -859,16 +913,16 @@ walkfile(dino_t ino, const struct dinode_h *dp, blkfunc f, void *arg)
 		a = walkptr(ino, dp->di_db[lbn],
 		    blkallocsize(dp, lbn) / sblock.fs_fsize, "block", lbn);
 		if ((r = f(lbn, a, 1, arg)) != 0)
-			return (r);
+			break;
 	}
 	span = 1;
-	for (i = 0; i < UFS_NIADDR && lbn < nblks; i++) {
+	for (i = 0; r == 0 && i < UFS_NIADDR && lbn < nblks; i++) {
 		span *= sblock.fs_nindir;
-		if ((r = walkindir(ino, dp->di_ib[i], i, &lbn,
-		    nblks - lbn < span ? nblks - lbn : span, f, arg)) != 0)
-			return (r);
+		r = walkindir(ino, dp->di_ib[i], i, &lbn,
+		    nblks - lbn < span ? nblks - lbn : span, f, arg);
 	}
-	return (0);
+	walking = 0;
+	return (r);
 }
 
 /* Walk count blocks under an indirect block of the given level. */
