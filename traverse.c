@@ -45,7 +45,7 @@ int64_t		 readerrs;		/* disk sectors zero-filled */
 
 static unsigned char	*inobuf;	/* one block of inodes */
 static int64_t		 inoblk = -1;	/* its frag address */
-static int		 inobuf_ok;
+static unsigned char	 inobad[MAXBSIZE / DEV_BSIZE]; /* its unreadable sectors */
 static struct piece	 pieces[TP_NINDIR];
 static unsigned char	*piecedata;	/* inline pieces, TP_NINDIR blocks */
 static int		 npieces;
@@ -172,10 +172,11 @@ readerrs_add(int64_t n)
 /*
  * Read len bytes at byte offset off.  A failed or short read is retried one
  * sector at a time; sectors that still fail are zero-filled, reported and
- * counted.  Returns the number of failed sectors (0 on success).
+ * counted, and marked in badmap (one byte a sector) if it is not NULL.
+ * Returns the number of failed sectors (0 on success).
  */
-int
-bread(off_t off, void *buf, size_t len)
+static int
+breadmap(off_t off, void *buf, size_t len, unsigned char *badmap)
 {
 	unsigned char *p = buf;
 	ssize_t n;
@@ -184,6 +185,8 @@ bread(off_t off, void *buf, size_t len)
 
 	if (off < 0 || (int64_t)len > disksize || off > disksize - (off_t)len) {
 		memset(buf, 0, len);
+		if (badmap != NULL)
+			memset(badmap, 1, (len + DEV_BSIZE - 1) / DEV_BSIZE);
 		msg("read beyond the end of %s: offset %jd, %zu bytes\n",
 		    disk, (intmax_t)off, len);
 		if (!isslave)
@@ -200,6 +203,8 @@ bread(off_t off, void *buf, size_t len)
 		if (n == (ssize_t)l)
 			continue;
 		memset(p + i, 0, l);
+		if (badmap != NULL)
+			badmap[i / DEV_BSIZE] = 1;
 		msg("read error from %s: %s: [sector %jd]: zero-filled\n",
 		    disk, n < 0 ? strerror(errno) : "short read",
 		    (intmax_t)((off + (off_t)i) / DEV_BSIZE));
@@ -208,6 +213,12 @@ bread(off_t off, void *buf, size_t len)
 	if (!isslave)
 		readerrs_add(bad);
 	return (bad);
+}
+
+int
+bread(off_t off, void *buf, size_t len)
+{
+	return (breadmap(off, buf, len, NULL));
 }
 
 /* Check one candidate superblock; on success fill sblock. */
@@ -366,8 +377,10 @@ fs_open(const char *name)
 	static const int64_t locs[] = SBLOCKSEARCH;
 	unsigned char *sb;
 	const char *why = NULL, *w;
+	static char rdwhy[128];
 	struct stat st;
 	uint32_t m, ms;
+	ssize_t n;
 	int i;
 
 	if ((diskfd = open(name, O_RDONLY)) == -1)
@@ -384,8 +397,17 @@ fs_open(const char *name)
 	for (i = 0; locs[i] != -1; i++) {
 		if (locs[i] + SBLOCKSIZE > disksize)
 			continue;
-		if (pread(diskfd, sb, SBLOCKSIZE, locs[i]) != SBLOCKSIZE)
-			err(X_STARTUP, "%s: cannot read superblock", name);
+		/* A location that cannot be read is passed over. */
+		if ((n = cread(diskfd, sb, SBLOCKSIZE, locs[i])) !=
+		    SBLOCKSIZE) {
+			(void)snprintf(rdwhy, sizeof(rdwhy), "cannot read "
+			    "the superblock at byte %jd (%s)",
+			    (intmax_t)locs[i], n < 0 ? strerror(errno) :
+			    "short read");
+			if (why == NULL)
+				why = rdwhy;
+			continue;
+		}
 		m = ufs_get32(sb + FS_MAGIC, 0);
 		ms = __builtin_bswap32(m);
 		w = NULL;
@@ -492,16 +514,18 @@ getino(dino_t ino, struct dinode_h *dp)
 	    sblock.fs_fragshift);
 	if (blk != inoblk) {
 		inoblk = blk;
-		inobuf_ok = bread(blk * sblock.fs_fsize, inobuf,
-		    sblock.fs_bsize) == 0;
-		if (!inobuf_ok)
-			msg("inodes %" PRIu32 " to %" PRIu32 ": their block "
-			    "%" PRId64 " could not be read; skipped\n",
-			    ino - ino % sblock.fs_inopb,
-			    ino - ino % sblock.fs_inopb + sblock.fs_inopb - 1,
-			    blk);
+		memset(inobad, 0, sizeof(inobad));
+		(void)breadmap(blk * sblock.fs_fsize, inobuf,
+		    (size_t)sblock.fs_bsize, inobad);
 	}
 	p = inobuf + (ino % sblock.fs_inopb) * sblock.fs_isize;
+	if (inobad[(p - inobuf) / DEV_BSIZE]) {
+		if (ino == UFS_ROOTINO)
+			quit("%s: the root inode could not be read\n", disk);
+		reportino(ino, "could not be read (inode block %" PRId64
+		    "); skipped", blk);
+		return (-1);
+	}
 	if (sblock.fs_ufs2) {
 		dp->di_mode = ufs_get16(p + DI2_MODE, sw);
 		dp->di_nlink = (int16_t)ufs_get16(p + DI2_NLINK, sw);
@@ -549,10 +573,6 @@ getino(dino_t ino, struct dinode_h *dp)
 			dp->di_ib[i] = (int32_t)ufs_get32(p + DI1_IB + 4 * i,
 			    sw);
 		memcpy(dp->di_raw, p + DI1_DB, UFS1_MAXSYMLINKLEN);
-	}
-	if (!inobuf_ok) {
-		memset(dp, 0, sizeof(*dp));
-		return (-1);
 	}
 	if (dp->di_mode != 0 && checkino(ino, dp) == -1) {
 		if (ino == UFS_ROOTINO)

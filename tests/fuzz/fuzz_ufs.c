@@ -208,7 +208,7 @@ fz_reset(void)
 	usedinomap = dumpdirmap = dumpinomap = NULL;
 	fz_reset_local();
 	inoblk = -1;
-	inobuf_ok = 0;
+	memset(inobad, 0, sizeof(inobad));
 	npieces = 0;
 	firsthdr = 0;
 	dumperrors = 0;
