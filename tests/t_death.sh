@@ -21,6 +21,8 @@ big_image()
 start_stalled()
 {
 	mkfifo out.fifo
+	# The reader holds the fifo open and never reads.
+	# shellcheck disable=SC2217
 	sleep 120 <out.fifo &
 	rdr=$!
 	"$(dump_bin)" -0 -f out.fifo fs.img 2>dump.log &
@@ -61,7 +63,8 @@ within()
 stop_all()
 {
 	[ -f pids ] || return 0
-	for _p in $(cat pids); do
+	read -r _ps <pids
+	for _p in $_ps; do
 		kill -9 "$_p" 2>/dev/null
 	done
 	:
@@ -78,6 +81,7 @@ slave_killed_body()
 {
 	big_image
 	start_stalled
+	# shellcheck disable=SC2086
 	set -- $slaves
 	victim=$2
 	kill -9 "$victim"
