@@ -174,7 +174,9 @@ fsync_file_body()
 {
 	require_tools strace
 	big_image
-	strace -f -o trace -e trace=fsync,fdatasync "$(dump_bin)" -0 \
+	# LeakSanitizer cannot run under ptrace.
+	ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" \
+	    strace -f -o trace -e trace=fsync,fdatasync "$(dump_bin)" -0 \
 	    -f out.dump fs.img 2>dump.log ||
 	    { tail -3 dump.log; atf_fail "dump failed"; }
 	grep -Eq 'f(data)?sync\([0-9]+\) += 0' trace ||
