@@ -279,8 +279,10 @@ flushrec(void)
 		getrep(sl);
 	if (fullwrite(sl->sl_fd, &rec.r_req, sizeof(rec.r_req)) == -1 ||
 	    fullwrite(sl->sl_fd, rec.r_inline,
-	    (size_t)rec.r_req.rq_ninline * TP_BSIZE) == -1)
+	    (size_t)rec.r_req.rq_ninline * TP_BSIZE) == -1) {
+		checkslaves();
 		quit("cannot send to slave %d: %s\n", cur, strerror(errno));
+	}
 	sl->sl_busy = 1;
 	sl->sl_rec.r_req = rec.r_req;
 	memcpy(sl->sl_rec.r_inline, rec.r_inline,

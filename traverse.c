@@ -64,7 +64,7 @@ static int	 walkindir(dino_t, int64_t, int, int64_t *, int64_t, blkfunc,
 		    void *);
 static void	 addpiece(dino_t, int64_t, int32_t, const void *);
 static void	 flushpieces(dino_t);
-static int	 fixdirchunk(dino_t, unsigned char *, int);
+static int	 fixdirchunk(dino_t, unsigned char *, int64_t);
 
 /*
  * Problems already reported: a hash set of (inode, message) keys, so a
@@ -72,44 +72,48 @@ static int	 fixdirchunk(dino_t, unsigned char *, int);
  * a per-inode count that stops a wrecked inode from flooding the log.
  */
 struct rkey {
-	uint64_t	 k_key;		/* (ino + 1) << 32 | hash, 0 = empty */
+	uint64_t	 k_key;		/* 0 = empty */
 	uint32_t	 k_n;		/* for the count key: reports so far */
 };
-static struct rkey	*rtab;
-static size_t		 rtabsize, rtabused;
+struct rset {
+	struct rkey	*r_tab;
+	size_t		 r_size, r_used;
+};
+static struct rset	 reported;	/* (ino + 1) << 32 | message hash */
+static struct rset	 badsects;	/* sector + 1, master's reads */
 
 #define MAXREPORTS	8	/* problems reported per inode */
 
 static struct rkey *
-rlookup(uint64_t key, int *isnew)
+rlookup(struct rset *rs, uint64_t key, int *isnew)
 {
 	struct rkey *nt, *old;
 	size_t i, n, oldsize;
 
-	if (rtabused * 2 >= rtabsize) {
-		oldsize = rtabsize;
-		old = rtab;
+	if (rs->r_used * 2 >= rs->r_size) {
+		oldsize = rs->r_size;
+		old = rs->r_tab;
 		n = oldsize == 0 ? 256 : oldsize * 2;
 		if ((nt = calloc(n, sizeof(*nt))) == NULL)
 			quit("out of memory\n");
-		rtab = nt;
-		rtabsize = n;
-		rtabused = 0;
+		rs->r_tab = nt;
+		rs->r_size = n;
+		rs->r_used = 0;
 		for (i = 0; i < oldsize; i++)
 			if (old[i].k_key != 0)
-				*rlookup(old[i].k_key, isnew) = old[i];
+				*rlookup(rs, old[i].k_key, isnew) = old[i];
 		free(old);
 	}
-	i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (rtabsize - 1);
-	while (rtab[i].k_key != 0 && rtab[i].k_key != key)
-		i = (i + 1) & (rtabsize - 1);
-	*isnew = rtab[i].k_key == 0;
+	i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (rs->r_size - 1);
+	while (rs->r_tab[i].k_key != 0 && rs->r_tab[i].k_key != key)
+		i = (i + 1) & (rs->r_size - 1);
+	*isnew = rs->r_tab[i].k_key == 0;
 	if (*isnew) {
-		rtab[i].k_key = key;
-		rtab[i].k_n = 0;
-		rtabused++;
+		rs->r_tab[i].k_key = key;
+		rs->r_tab[i].k_n = 0;
+		rs->r_used++;
 	}
-	return (&rtab[i]);
+	return (&rs->r_tab[i]);
 }
 
 /*
@@ -131,10 +135,10 @@ reportino(dino_t ino, const char *fmt, ...)
 	va_end(ap);
 	for (p = buf; *p != '\0'; p++)
 		h = (h ^ (unsigned char)*p) * 16777619U;
-	(void)rlookup(((uint64_t)ino + 1) << 32 | (h | 1), &isnew);
+	(void)rlookup(&reported, ((uint64_t)ino + 1) << 32 | (h | 1), &isnew);
 	if (!isnew)
 		return;
-	k = rlookup(((uint64_t)ino + 1) << 32, &isnew);
+	k = rlookup(&reported, ((uint64_t)ino + 1) << 32, &isnew);
 	if (++k->k_n > MAXREPORTS)
 		return;
 	if (k->k_n == MAXREPORTS)
@@ -181,12 +185,18 @@ breadmap(off_t off, void *buf, size_t len, unsigned char *badmap)
 	unsigned char *p = buf;
 	ssize_t n;
 	size_t i;
-	int bad = 0;
+	int bad = 0, newbad = 0, isnew;
 
 	if (off < 0 || (int64_t)len > disksize || off > disksize - (off_t)len) {
 		memset(buf, 0, len);
 		if (badmap != NULL)
 			memset(badmap, 1, (len + DEV_BSIZE - 1) / DEV_BSIZE);
+		if (!isslave) {
+			(void)rlookup(&badsects, (uint64_t)off / DEV_BSIZE + 1,
+			    &isnew);
+			if (!isnew)
+				return (1);
+		}
 		msg("read beyond the end of %s: offset %jd, %zu bytes\n",
 		    disk, (intmax_t)off, len);
 		if (!isslave)
@@ -205,13 +215,21 @@ breadmap(off_t off, void *buf, size_t len, unsigned char *badmap)
 		memset(p + i, 0, l);
 		if (badmap != NULL)
 			badmap[i / DEV_BSIZE] = 1;
+		bad++;
+		/* The master may read a sector again in a later pass. */
+		if (!isslave) {
+			(void)rlookup(&badsects, (uint64_t)(off + (off_t)i) /
+			    DEV_BSIZE + 1, &isnew);
+			if (!isnew)
+				continue;
+		}
 		msg("read error from %s: %s: [sector %jd]: zero-filled\n",
 		    disk, n < 0 ? strerror(errno) : "short read",
 		    (intmax_t)((off + (off_t)i) / DEV_BSIZE));
-		bad++;
+		newbad++;
 	}
 	if (!isslave)
-		readerrs_add(bad);
+		readerrs_add(newbad);
 	return (bad);
 }
 
@@ -1041,7 +1059,7 @@ readdirblk(dino_t ino, const struct dinode_h *dp, int64_t lbn, int64_t addr)
 	used = (used + DIRBLKSIZ - 1) & ~(int64_t)(DIRBLKSIZ - 1);
 	for (o = 0; o < used; o += DIRBLKSIZ)
 		(void)fixdirchunk(ino, dirbuf + o,
-		    lbn == 0 && o == 0);
+		    (lbn << sblock.fs_bshift) + o);
 	return (used);
 }
 
@@ -1051,23 +1069,30 @@ readdirblk(dino_t ino, const struct dinode_h *dp, int64_t lbn, int64_t addr)
  * the rest of the chunk), so restore always sees a well-formed directory.
  */
 static int
-fixdirchunk(dino_t ino, unsigned char *c, int first)
+fixdirchunk(dino_t ino, unsigned char *c, int64_t at)
 {
 	unsigned char *e, *prev = NULL;
 	uint32_t dino;
 	uint16_t reclen, namlen;
 	int o, sw = sblock.fs_swap, oldfmt, bad = 0;
 
-	(void)first;
 	oldfmt = sblock.fs_inodefmt < FS_44INODEFMT;
 	for (o = 0; o < DIRBLKSIZ; o += reclen) {
 		e = c + o;
+		if (DIRBLKSIZ - o < 8) {
+			/* Not even room for an entry's header. */
+			reportino(ino, "bad directory entry length at offset "
+			    "%" PRId64 " (%d bytes left)", at + o,
+			    DIRBLKSIZ - o);
+			bad = 1;
+			break;
+		}
 		dino = ufs_get32(e + DIR_INO, sw);
 		reclen = ufs_get16(e + DIR_RECLEN, sw);
 		namlen = oldfmt ? ufs_get16(e + DIR_TYPE, sw) : e[DIR_NAMLEN];
 		if (reclen < 8 || reclen % 4 != 0 || o + reclen > DIRBLKSIZ) {
 			reportino(ino, "bad directory entry length %u at "
-			    "offset %d", reclen, o);
+			    "offset %" PRId64, reclen, at + o);
 			bad = 1;
 			break;
 		}
@@ -1075,8 +1100,8 @@ fixdirchunk(dino_t ino, unsigned char *c, int first)
 		    namlen > UFS_MAXNAMLEN || DIRSIZ(namlen) > reclen ||
 		    memchr(e + DIR_NAME, '\0', namlen) != NULL ||
 		    memchr(e + DIR_NAME, '/', namlen) != NULL)) {
-			reportino(ino, "bad directory entry at offset %d "
-			    "(inode %" PRIu32 ", name length %u)", o, dino,
+			reportino(ino, "bad directory entry at offset %" PRId64
+			    " (inode %" PRIu32 ", name length %u)", at + o, dino,
 			    namlen);
 			bad = 1;
 			break;

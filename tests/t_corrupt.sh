@@ -279,6 +279,12 @@ directories_body()
 	dump_expect 3 'inode 2: bad directory entry length 3 at offset' \
 	    -0 -f out.dump u1.img
 	readable tiny.txt
+	# Entries ending 4 bytes short of the chunk: no room for a header.
+	fresh u1.img
+	le_put 2 u1.img $((e + 4)) $((508 - e % 512))
+	dump_expect 3 'inode 2: bad directory entry length at offset 508 \(4 bytes left\)' \
+	    -0 -f out.dump u1.img
+	readable subdir
 	fresh u1.img
 	le_put 1 u1.img $((e + 7)) 200
 	dump_expect 3 'inode 2: bad directory entry at offset [0-9]+ \(inode 7, name length 200\)' \

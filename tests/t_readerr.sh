@@ -89,7 +89,10 @@ inode_sector_body()
 	# Sector 65: inodes 4-7 (large.bin, tiny.txt, hello.txt, subdir).
 	faildump 65 '' -0 -f out.dump u1.img
 	rc=$?
-	grep -q '\[sector 65\]' dump.log || atf_fail "sector not named"
+	[ "$(grep -c '\[sector 65\]' dump.log)" -eq 1 ] ||
+	    { cat dump.log; atf_fail "sector 65 not reported once"; }
+	grep -q '1 disk sectors could not be read' dump.log ||
+	    atf_fail "sector 65 not counted once"
 	for i in 4 5 6 7; do
 		[ "$(grep -c "inode $i: could not be read" dump.log)" -eq 1 ] ||
 		    { cat dump.log; atf_fail "inode $i not reported once"; }

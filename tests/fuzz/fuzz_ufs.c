@@ -179,9 +179,10 @@ fz_reset_local(void)
 {
 	readerrs = 0;
 	readerrs_since = 0;
-	free(rtab);
-	rtab = NULL;
-	rtabsize = rtabused = 0;
+	free(reported.r_tab);
+	free(badsects.r_tab);
+	memset(&reported, 0, sizeof(reported));
+	memset(&badsects, 0, sizeof(badsects));
 	memset(&walk, 0, sizeof(walk));
 }
 
