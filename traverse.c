@@ -765,7 +765,7 @@ changed(const struct dinode_h *dp)
 static int
 nodumpflag(const struct dinode_h *dp)
 {
-	return (level >= honorlevel && (dp->di_flags & UF_NODUMP));
+	return (level - '0' >= honorlevel && (dp->di_flags & UF_NODUMP));
 }
 
 /*
