@@ -649,9 +649,10 @@ lastblock(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
 }
 
 /*
- * A file whose block map holds garbage pointers: its size is as suspect
- * as they are, and a garbage size of petabytes would be dumped as holes
- * for days.  Cut it to the end of the last sound block.  Not done inside
+ * A file whose block map holds garbage pointers, or whose block count is
+ * impossible for its size: its size is as suspect as they are, and a
+ * garbage size of petabytes would be dumped as holes for days.  Cut it to
+ * the end of the last sound block.  Not done inside
  * another walk (pass II looking at a directory's entries), whose buffers
  * this walk would overwrite.
  */
@@ -707,13 +708,11 @@ checkino(dino_t ino, struct dinode_h *dp)
 	nb = (dp->di_size + (uint64_t)sblock.fs_bsize - 1) >> sblock.fs_bshift;
 	nind = 3 + nb / n + nb / (n * n) + 2;
 	most = (nb + nind + 2) * (uint64_t)sblock.fs_frag * SECTPERFRAG;
-	if (dp->di_blocks > most) {
+	if (dp->di_blocks > most)
 		reportino(ino, "%" PRIu64 " sectors allocated is more than "
 		    "its size %" PRIu64 " can use", dp->di_blocks,
 		    dp->di_size);
-		return (0);
-	}
-	if (mode != IFDIR && suspect(dp))
+	if (mode != IFDIR && (dp->di_blocks > most || suspect(dp)))
 		cutsize(ino, dp);
 	/* Directories have no holes. */
 	if (mode == IFDIR && dp->di_blocks < (dp->di_size + DEV_BSIZE - 1) /

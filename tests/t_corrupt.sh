@@ -186,6 +186,16 @@ inodes_body()
 	dump_expect 3 'inode 5: 1099511627776 sectors allocated is more than its size 1048576 can use' \
 	    -0 -h 0 -f out.dump u2.img
 	readable file3
+	# An impossible block count and a terabyte size over one block: the
+	# size is cut to the end of the last sound block.
+	fresh u2.img
+	le_put 8 u2.img $(($(u2ino 4) + 16)) 1099511627776
+	le_put 8 u2.img $(($(u2ino 4) + 24)) 1125899906842624
+	dump_expect 3 'inode 4: size 1099511627776 cut to 32768, the end of its last sound block' \
+	    -0 -h 0 -f out.dump u2.img
+	grep -q 'inode 4: 1125899906842624 sectors allocated is more than' dump.log ||
+	    atf_fail "block count not reported"
+	readable file1
 	# A size no block map can describe: skipped, said so.
 	fresh u2.img
 	le_put 8 u2.img $((i5 + 16)) 4611686018427387904
