@@ -512,8 +512,8 @@ static int	 checkino(dino_t, struct dinode_h *);
 static int	 walking;		/* a walkfile() is in progress */
 
 /*
- * Fetch inode ino, decoded.  Returns 0, or -1 if its block could not be
- * read (the inode then reads as unused).
+ * Fetch inode ino, decoded and checked.  Returns 0, or -1 if it could not
+ * be read or cannot be dumped at all (reported; it then reads as unused).
  */
 int
 getino(dino_t ino, struct dinode_h *dp)
@@ -627,15 +627,19 @@ static int
 suspect(const struct dinode_h *dp)
 {
 	int64_t nblks = (int64_t)((dp->di_size + (uint64_t)sblock.fs_bsize -
-	    1) >> sblock.fs_bshift);
+	    1) >> sblock.fs_bshift), start = UFS_NDADDR, span = 1;
 	int i;
 
 	for (i = 0; i < UFS_NDADDR && i < nblks; i++)
 		if (dp->di_db[i] != 0 && badrun(dp->di_db[i], 1) != NULL)
 			return (1);
-	for (i = 0; i < UFS_NIADDR && UFS_NDADDR < nblks; i++)
+	/* Only the indirect pointers the size reaches. */
+	for (i = 0; i < UFS_NIADDR && start < nblks; i++) {
 		if (dp->di_ib[i] != 0 && badrun(dp->di_ib[i], 1) != NULL)
 			return (1);
+		span *= sblock.fs_nindir;
+		start += span;
+	}
 	return (0);
 }
 
