@@ -184,6 +184,7 @@ fz_reset_local(void)
 	memset(&reported, 0, sizeof(reported));
 	memset(&badsects, 0, sizeof(badsects));
 	memset(&walk, 0, sizeof(walk));
+	walking = 0;
 }
 
 /* Undo everything fs_open() and the passes leave behind. */
