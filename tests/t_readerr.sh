@@ -175,7 +175,7 @@ dm_error_body()
 	printf '0 96 linear %s 0\n96 8 error\n104 %d linear %s 104\n' \
 	    "$loop" $((32768 - 104)) "$loop" >table
 	dmsetup create dumptest-$$ table >dm.log 2>&1 ||
-	    atf_skip "device-mapper is not usable here: $(tail -1 dm.log)"
+	    atf_skip "device-mapper is not usable here: $(head -1 dm.log)"
 	echo "dumptest-$$" >dmname
 	"$(dump_bin)" -0 -f out.dump "/dev/mapper/dumptest-$$" 2>dump.log
 	rc=$?
