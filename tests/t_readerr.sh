@@ -174,11 +174,16 @@ dm_error_body()
 	# Sectors 96-103 (large.bin's first block) give EIO.
 	printf '0 96 linear %s 0\n96 8 error\n104 %d linear %s 104\n' \
 	    "$loop" $((32768 - 104)) "$loop" >table
-	dmsetup create dumptest-$$ table >dm.log 2>&1 ||
-	    atf_skip "device-mapper is not usable here: $(head -1 dm.log)"
+	if ! dmsetup create dumptest-$$ table >dm.log 2>&1; then
+		losetup -d "$loop"
+		rm -f loopdev
+		atf_skip "device-mapper is not usable here: $(head -1 dm.log)"
+	fi
 	echo "dumptest-$$" >dmname
 	"$(dump_bin)" -0 -f out.dump "/dev/mapper/dumptest-$$" 2>dump.log
 	rc=$?
+	dmsetup remove "dumptest-$$" && rm -f dmname
+	losetup -d "$loop" && rm -f loopdev
 	[ "$(grep -c 'zero-filled' dump.log)" -eq 8 ] ||
 	    { cat dump.log; atf_fail "not 8 sectors reported"; }
 	[ $rc -eq 3 ] || atf_fail "exit $rc, expected 3"
