@@ -57,6 +57,28 @@ fuzz-rmt: rmt-fuzz
 
 CLEANFILES+=	rmt-fuzz
 
+# Fuzzing the UFS reader (tests/fuzz/README): "fuzz-ufs" runs a bounded
+# libFuzzer campaign, FUZZTIME seconds in FUZZDIR.  Not part of "test";
+# the inputs it has found run there through t_fuzzcorpus.sh.
+FUZZCC?=	clang
+FUZZTIME?=	600
+FUZZDIR?=	/tmp/dump-fuzz
+FUZZFLAGS=	-D_GNU_SOURCE -I${.CURDIR} -std=c11 -g -O1 \
+		-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all
+
+fuzz_ufs: ${.CURDIR}/tests/fuzz/fuzz_ufs.c ${.CURDIR}/traverse.c \
+	    ${.CURDIR}/dump.h ${.CURDIR}/ufs.h
+	${FUZZCC} ${FUZZFLAGS} -o ${.TARGET} ${.CURDIR}/tests/fuzz/fuzz_ufs.c
+
+fuzz-ufs: fuzz_ufs
+	FUZZTIME=${FUZZTIME} FUZZDIR=${FUZZDIR} \
+	    sh ${.CURDIR}/tests/fuzz/run.sh ${.OBJDIR}/fuzz_ufs
+
+fuzz: fuzz-ufs
+
+CLEANFILES+=	fuzz_ufs
+
 lint:
 	mandoc -Tlint ${.CURDIR}/dump.8
 	shellcheck ${.CURDIR}/tests/*.sh ${.CURDIR}/.ci/run

@@ -145,6 +145,9 @@ void	 mapsubset(dino_t, int64_t *);
 void	 dumpino(struct dinode_h *, dino_t);
 void	 dumpmap(unsigned char *, int, dino_t);
 int	 bread(off_t, void *, size_t);
+void	 readerrs_add(int64_t);
+extern int64_t	 readerrs;	/* disk sectors that could not be read */
+#define MAXREADERRS	32	/* unreadable sectors before asking */
 
 /* tape.c */
 void	 alloctape(void);
@@ -158,6 +161,7 @@ void	 Exit(int) __attribute__((noreturn));
 int	 terminating(void);
 extern int64_t	 blockswritten;	/* blocks written on all volumes */
 extern int	 tapeno;	/* current volume */
+extern int	 isslave;	/* this process is a slave */
 
 /* cache.c */
 void	 cache_init(int, size_t, int);

@@ -13,11 +13,13 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +93,7 @@ static int64_t		 sentthisvol;	/* records sent to this volume */
 static double		 asize;		/* tape used, 0.1 inch */
 static int		 tapefd = -1;
 static int		 tapeisreg;
-static int64_t		 rderrs;	/* sectors the slaves failed to read */
-static int		 isslave;
+int		 isslave;
 static int		 volchanged;	/* bumped at each new volume */
 static char		**volnames;	/* -f list */
 static int		 nvolnames;
@@ -147,6 +148,38 @@ sigforward(int signo)
 	if (childpid > 0)
 		(void)kill((pid_t)childpid, signo);
 	errno = save;
+}
+
+/* SIGALRM in a slave: only to interrupt a blocked write. */
+static void
+sigalrm(int signo)
+{
+	(void)signo;
+}
+
+/*
+ * Quit if any slave has ended: a slave only ends when the master closes
+ * its socket, so this is a death (kill -9, a crash).
+ */
+static void
+checkslaves(void)
+{
+	int i, status;
+	pid_t p;
+
+	for (i = 0; i < SLAVES; i++) {
+		if (slaves[i].sl_pid <= 0)
+			continue;
+		p = waitpid(slaves[i].sl_pid, &status, WNOHANG);
+		if (p != slaves[i].sl_pid)
+			continue;
+		slaves[i].sl_pid = 0;
+		if (WIFSIGNALED(status))
+			quit("slave %d (pid %ld) was killed by signal %d\n",
+			    i, (long)p, WTERMSIG(status));
+		quit("slave %d (pid %ld) died unexpectedly (exit %d)\n", i,
+		    (long)p, WEXITSTATUS(status));
+	}
 }
 
 static void
@@ -402,8 +435,10 @@ flushrec(void)
 		return;		/* a new volume took this record */
 	if (fullwrite(sl->sl_fd, &rec.r_req, sizeof(rec.r_req)) == -1 ||
 	    fullwrite(sl->sl_fd, rec.r_inline,
-	    (size_t)rec.r_req.rq_ninline * TP_BSIZE) == -1)
+	    (size_t)rec.r_req.rq_ninline * TP_BSIZE) == -1) {
+		checkslaves();
 		quit("cannot send to slave %d: %s\n", cur, strerror(errno));
+	}
 	sl->sl_busy = 1;
 	copyrec(&sl->sl_rec, &rec);
 	cur = (cur + 1) % SLAVES;
@@ -434,14 +469,28 @@ static int
 getrep(struct slave *sl)
 {
 	struct rep rp;
+	struct pollfd pfd;
 	size_t want = (size_t)ntrec * TP_BSIZE;
 	int64_t intovol;
 
-	if (fullread(sl->sl_fd, &rp, sizeof(rp)) != (ssize_t)sizeof(rp))
+	/*
+	 * Wait for the answer, looking every second whether a slave died:
+	 * the one asked may be waiting for a turn a dead one never passes.
+	 */
+	pfd.fd = sl->sl_fd;
+	pfd.events = POLLIN;
+	while (poll(&pfd, 1, 1000) != 1) {
+		if (caughtterm)
+			quit("terminated by signal %d\n", (int)caughtterm);
+		checkslaves();
+	}
+	if (fullread(sl->sl_fd, &rp, sizeof(rp)) != (ssize_t)sizeof(rp)) {
+		checkslaves();
 		quit("slave %d (pid %ld) died unexpectedly\n",
 		    (int)(sl - slaves), (long)sl->sl_pid);
+	}
 	sl->sl_busy = 0;
-	rderrs += rp.rp_rderrs;
+	readerrs_add(rp.rp_rderrs);
 	if (rp.rp_wrote == (int64_t)want) {
 		blockswritten += ntrec;
 		return (0);
@@ -813,10 +862,10 @@ trailer(void)
 		}
 	} while (vol != volchanged);
 	closevolume(1);
-	if (rderrs > 0) {
+	if (readerrs > 0) {
 		msg("%jd disk sectors could not be read and were "
-		    "zero-filled\n", (intmax_t)rderrs);
-		dumperrors += rderrs;
+		    "zero-filled\n", (intmax_t)readerrs);
+		dumperrors += readerrs;
 	}
 }
 
@@ -878,6 +927,7 @@ doslave(int fd, int num, pid_t master)
 	struct rep rp;
 	struct sigaction sa;
 	struct timespec ts;
+	struct itimerval it;
 	struct slot *s;
 	unsigned char *buf, *inl, *p;
 	sigset_t set;
@@ -895,6 +945,13 @@ doslave(int fd, int num, pid_t master)
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
 	(void)sigaction(SIGUSR1, &sa, NULL);
+	/*
+	 * A tick every second interrupts a write blocked on a slow reader,
+	 * so a slave notices a dead master there too (no SA_RESTART).
+	 */
+	sa.sa_handler = sigalrm;
+	(void)sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof(it));
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR2);
 	if ((buf = malloc(size)) == NULL || (inl = malloc(size)) == NULL)
@@ -903,6 +960,8 @@ doslave(int fd, int num, pid_t master)
 		_exit(X_ABORT);
 	for (;;) {
 		n = fullread(fd, &rq, sizeof(rq));
+		if (n == 0 && getppid() != master)
+			_exit(X_ABORT);
 		if (n == 0)
 			break;
 		if (n != (ssize_t)sizeof(rq) || rq.rq_nslots < 0 ||
@@ -946,18 +1005,29 @@ doslave(int fd, int num, pid_t master)
 		}
 		memset(&rp, 0, sizeof(rp));
 		rp.rp_rderrs = bad;
+		if (host == NULL) {
+			it.it_value.tv_sec = it.it_interval.tv_sec = 1;
+			(void)setitimer(ITIMER_REAL, &it, NULL);
+		}
 		for (w = 0; w < (ssize_t)size; ) {
 			if (host != NULL)
 				n = rmtwrite(buf + w, size - (size_t)w);
 			else
 				n = write(tapefd, buf + w, size - (size_t)w);
-			if (n == -1 && errno == EINTR)
+			if (n == -1 && errno == EINTR) {
+				if (getppid() != master)
+					_exit(X_ABORT);
 				continue;
+			}
 			if (n <= 0) {
 				rp.rp_errno = n == 0 ? 0 : errno;
 				break;
 			}
 			w += n;
+		}
+		if (host == NULL) {
+			it.it_value.tv_sec = it.it_interval.tv_sec = 0;
+			(void)setitimer(ITIMER_REAL, &it, NULL);
 		}
 		rp.rp_wrote = w;
 		if (w == (ssize_t)size) {

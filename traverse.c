@@ -22,6 +22,9 @@
 #include "ufs.h"
 
 #define HASDUMPEDFILE	0x1
+#define MAXSYMLINK	1024	/* MAXPATHLEN: what restore accepts */
+#define BLK_NOCOPY	1	/* snapshot files: block not copied */
+#define BLK_SNAP	2	/* snapshot files: block is the snapshot's */
 #define HASSUBDIRS	0x2
 
 /* One TP_BSIZE piece of a file waiting for its header. */
@@ -38,64 +41,166 @@ int		 diskfd = -1;
 dino_t		 maxino;
 int64_t		 dumperrors;
 int64_t		 disksize;		/* bytes in the image or device */
+int64_t		 readerrs;		/* disk sectors zero-filled */
 
 static unsigned char	*inobuf;	/* one block of inodes */
 static int64_t		 inoblk = -1;	/* its frag address */
-static int		 inobuf_ok;
+static unsigned char	 inobad[MAXBSIZE / DEV_BSIZE]; /* its unreadable sectors */
 static struct piece	 pieces[TP_NINDIR];
 static unsigned char	*piecedata;	/* inline pieces, TP_NINDIR blocks */
 static int		 npieces;
 static int		 firsthdr;	/* next header is TS_INODE */
 static unsigned char	*indirbuf[UFS_NIADDR];
 static unsigned char	*dirbuf;
-static int64_t		 readerrs;
 
 static void	 reportino(dino_t, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static int	 checksb(const unsigned char *, int64_t, int, int,
 		    const char **);
+static int64_t	 blkdatasize(const struct dinode_h *, int64_t);
+static int64_t	 blkallocsize(const struct dinode_h *, int64_t);
 static int	 walkfile(dino_t, const struct dinode_h *, blkfunc, void *);
 static int	 walkindir(dino_t, int64_t, int, int64_t *, int64_t, blkfunc,
 		    void *);
 static void	 addpiece(dino_t, int64_t, int32_t, const void *);
 static void	 flushpieces(dino_t);
-static int	 fixdirchunk(dino_t, unsigned char *, int);
+static int	 fixdirchunk(dino_t, unsigned char *, int64_t);
 
 /*
- * Report a problem with one inode.  The dump goes on; the count makes the
- * exit status say that it had errors.
+ * Problems already reported: a hash set of (inode, message) keys, so a
+ * problem met again in a later pass is not reported or counted twice, and
+ * a per-inode count that stops a wrecked inode from flooding the log.
+ */
+struct rkey {
+	uint64_t	 k_key;		/* 0 = empty */
+	uint32_t	 k_n;		/* for the count key: reports so far */
+};
+struct rset {
+	struct rkey	*r_tab;
+	size_t		 r_size, r_used;
+};
+static struct rset	 reported;	/* (ino + 1) << 32 | message hash */
+static struct rset	 badsects;	/* sector + 1, master's reads */
+
+#define MAXREPORTS	8	/* problems reported per inode */
+
+static struct rkey *
+rlookup(struct rset *rs, uint64_t key, int *isnew)
+{
+	struct rkey *nt, *old;
+	size_t i, n, oldsize;
+
+	if (rs->r_used * 2 >= rs->r_size) {
+		oldsize = rs->r_size;
+		old = rs->r_tab;
+		n = oldsize == 0 ? 256 : oldsize * 2;
+		if ((nt = calloc(n, sizeof(*nt))) == NULL)
+			quit("out of memory\n");
+		rs->r_tab = nt;
+		rs->r_size = n;
+		rs->r_used = 0;
+		for (i = 0; i < oldsize; i++)
+			if (old[i].k_key != 0)
+				*rlookup(rs, old[i].k_key, isnew) = old[i];
+		free(old);
+	}
+	i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (rs->r_size - 1);
+	while (rs->r_tab[i].k_key != 0 && rs->r_tab[i].k_key != key)
+		i = (i + 1) & (rs->r_size - 1);
+	*isnew = rs->r_tab[i].k_key == 0;
+	if (*isnew) {
+		rs->r_tab[i].k_key = key;
+		rs->r_tab[i].k_n = 0;
+		rs->r_used++;
+	}
+	return (&rs->r_tab[i]);
+}
+
+/*
+ * Report a problem with one inode, once.  The dump goes on; the count
+ * makes the exit status say that it had errors.
  */
 static void
 reportino(dino_t ino, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
+	struct rkey *k;
+	uint32_t h = 2166136261U;
+	const char *p;
+	int isnew;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	msg("inode %" PRIu32 ": %s\n", ino, buf);
+	for (p = buf; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619U;
+	(void)rlookup(&reported, ((uint64_t)ino + 1) << 32 | (h | 1), &isnew);
+	if (!isnew)
+		return;
+	k = rlookup(&reported, ((uint64_t)ino + 1) << 32, &isnew);
+	if (++k->k_n > MAXREPORTS)
+		return;
+	if (k->k_n == MAXREPORTS)
+		msg("inode %" PRIu32 ": %s; further problems of this inode "
+		    "are not reported\n", ino, buf);
+	else
+		msg("inode %" PRIu32 ": %s\n", ino, buf);
 	dumperrors++;
+}
+
+/*
+ * Count unreadable sectors: the master's own and those the slaves report.
+ * Past MAXREADERRS since the operator last answered, ask whether to go
+ * on; without a terminal query() gives up and the dump is aborted.
+ */
+static int64_t	readerrs_since;
+
+void
+readerrs_add(int64_t n)
+{
+	if (n <= 0)
+		return;
+	readerrs += n;
+	readerrs_since += n;
+	if (readerrs_since <= MAXREADERRS)
+		return;
+	msg("more than %d sectors of %s could not be read (%jd in all)\n",
+	    MAXREADERRS, disk, (intmax_t)readerrs);
+	if (!query("Do you want to attempt to continue?"))
+		quit("dump stopped after %jd unreadable sectors\n",
+		    (intmax_t)readerrs);
+	readerrs_since = 0;
 }
 
 /*
  * Read len bytes at byte offset off.  A failed or short read is retried one
  * sector at a time; sectors that still fail are zero-filled, reported and
- * counted.  Returns the number of failed sectors (0 on success).
+ * counted, and marked in badmap (one byte a sector) if it is not NULL.
+ * Returns the number of failed sectors (0 on success).
  */
-int
-bread(off_t off, void *buf, size_t len)
+static int
+breadmap(off_t off, void *buf, size_t len, unsigned char *badmap)
 {
 	unsigned char *p = buf;
 	ssize_t n;
 	size_t i;
-	int bad = 0;
+	int bad = 0, newbad = 0, isnew;
 
 	if (off < 0 || (int64_t)len > disksize || off > disksize - (off_t)len) {
 		memset(buf, 0, len);
+		if (badmap != NULL)
+			memset(badmap, 1, (len + DEV_BSIZE - 1) / DEV_BSIZE);
+		if (!isslave) {
+			(void)rlookup(&badsects, (uint64_t)off / DEV_BSIZE + 1,
+			    &isnew);
+			if (!isnew)
+				return (1);
+		}
 		msg("read beyond the end of %s: offset %jd, %zu bytes\n",
 		    disk, (intmax_t)off, len);
-		readerrs++;
+		if (!isslave)
+			readerrs_add(1);
 		return (1);
 	}
 	n = cread(diskfd, buf, len, off);
@@ -108,13 +213,30 @@ bread(off_t off, void *buf, size_t len)
 		if (n == (ssize_t)l)
 			continue;
 		memset(p + i, 0, l);
+		if (badmap != NULL)
+			badmap[i / DEV_BSIZE] = 1;
+		bad++;
+		/* The master may read a sector again in a later pass. */
+		if (!isslave) {
+			(void)rlookup(&badsects, (uint64_t)(off + (off_t)i) /
+			    DEV_BSIZE + 1, &isnew);
+			if (!isnew)
+				continue;
+		}
 		msg("read error from %s: %s: [sector %jd]: zero-filled\n",
 		    disk, n < 0 ? strerror(errno) : "short read",
 		    (intmax_t)((off + (off_t)i) / DEV_BSIZE));
-		bad++;
+		newbad++;
 	}
-	readerrs += bad;
+	if (!isslave)
+		readerrs_add(newbad);
 	return (bad);
+}
+
+int
+bread(off_t off, void *buf, size_t len)
+{
+	return (breadmap(off, buf, len, NULL));
 }
 
 /* Check one candidate superblock; on success fill sblock. */
@@ -176,6 +298,7 @@ checksb(const unsigned char *sb, int64_t loc, int swap, int ufs2,
 	}
 	if (f.fs_bsize < MINBSIZE || f.fs_bsize > MAXBSIZE ||
 	    (f.fs_bsize & (f.fs_bsize - 1)) != 0 ||
+	    f.fs_bshift < 12 || f.fs_bshift > 16 ||
 	    1 << f.fs_bshift != f.fs_bsize) {
 		*why = "bad block size";
 		return (0);
@@ -224,11 +347,12 @@ checksb(const unsigned char *sb, int64_t loc, int swap, int ufs2,
 		*why = "bad cylinder group layout";
 		return (0);
 	}
-	if (f.fs_size <= 0) {
+	/* Byte offsets of frags must not overflow. */
+	if (f.fs_size <= 0 || f.fs_size > INT64_MAX / MAXBSIZE) {
 		*why = "bad file system size";
 		return (0);
 	}
-	cgs = (f.fs_size + f.fs_fpg - 1) / f.fs_fpg;
+	cgs = f.fs_size / f.fs_fpg + (f.fs_size % f.fs_fpg != 0);
 	if (cgs != (int64_t)f.fs_ncg) {
 		*why = "size does not match the number of cylinder groups";
 		return (0);
@@ -243,10 +367,15 @@ checksb(const unsigned char *sb, int64_t loc, int swap, int ufs2,
 		*why = "bad cylinder group offset";
 		return (0);
 	}
-	/* The last cylinder group's inodes must lie inside the image. */
-	end = ((int64_t)(f.fs_ncg - 1) * f.fs_fpg + dblk) *
-	    (int64_t)f.fs_fsize;
-	if (end > disksize) {
+	/*
+	 * The last cylinder group's inodes must lie inside the image; the
+	 * comparison is in frags, so nothing overflows (fs_size bounds the
+	 * product, the stagger is at most one cylinder group).
+	 */
+	end = (int64_t)(f.fs_ncg - 1) * f.fs_fpg + dblk;
+	if (!ufs2 && f.fs_cgmask != -1)
+		end += (int64_t)f.fs_cgoffset * ((f.fs_ncg - 1) & ~f.fs_cgmask);
+	if (end > disksize / f.fs_fsize) {
 		*why = "file system is larger than the image (truncated?)";
 		return (0);
 	}
@@ -266,8 +395,10 @@ fs_open(const char *name)
 	static const int64_t locs[] = SBLOCKSEARCH;
 	unsigned char *sb;
 	const char *why = NULL, *w;
+	static char rdwhy[128];
 	struct stat st;
 	uint32_t m, ms;
+	ssize_t n;
 	int i;
 
 	if ((diskfd = open(name, O_RDONLY)) == -1)
@@ -284,8 +415,17 @@ fs_open(const char *name)
 	for (i = 0; locs[i] != -1; i++) {
 		if (locs[i] + SBLOCKSIZE > disksize)
 			continue;
-		if (pread(diskfd, sb, SBLOCKSIZE, locs[i]) != SBLOCKSIZE)
-			err(X_STARTUP, "%s: cannot read superblock", name);
+		/* A location that cannot be read is passed over. */
+		if ((n = cread(diskfd, sb, SBLOCKSIZE, locs[i])) !=
+		    SBLOCKSIZE) {
+			(void)snprintf(rdwhy, sizeof(rdwhy), "cannot read "
+			    "the superblock at byte %jd (%s)",
+			    (intmax_t)locs[i], n < 0 ? strerror(errno) :
+			    "short read");
+			if (why == NULL)
+				why = rdwhy;
+			continue;
+		}
 		m = ufs_get32(sb + FS_MAGIC, 0);
 		ms = __builtin_bswap32(m);
 		w = NULL;
@@ -339,8 +479,41 @@ fragsok(int64_t addr, int64_t n)
 }
 
 /*
- * Fetch inode ino, decoded.  Returns 0, or -1 if its block could not be
- * read (the inode then reads as unused).
+ * Does the run of frags [addr, addr + n) overlap the superblock copy,
+ * cylinder group header or inodes at the head of its cylinder group (or
+ * the boot area of the first)?  Only called for runs inside the fs.
+ */
+static int
+inmeta(int64_t addr, int64_t n)
+{
+	uint32_t c = (uint32_t)(addr / sblock.fs_fpg);
+	int64_t lo, hi;
+
+	lo = c == 0 ? 0 : cgstart(c) + sblock.fs_sblkno;
+	hi = cgstart(c) + sblock.fs_dblkno;
+	return (addr < hi && addr + n > lo);
+}
+
+/* Why a run of n frags at addr cannot belong to a file, or NULL. */
+static const char *
+badrun(int64_t addr, int64_t n)
+{
+	if (!fragsok(addr, n))
+		return ("is outside the file system");
+	if (inmeta(addr, n))
+		return ("lies in cylinder group metadata");
+	return (NULL);
+}
+
+/* Sectors per frag, for di_blocks. */
+#define SECTPERFRAG	((uint64_t)sblock.fs_fsize / DEV_BSIZE)
+
+static int	 checkino(dino_t, struct dinode_h *);
+static int	 walking;		/* a walkfile() is in progress */
+
+/*
+ * Fetch inode ino, decoded and checked.  Returns 0, or -1 if it could not
+ * be read or cannot be dumped at all (reported; it then reads as unused).
  */
 int
 getino(dino_t ino, struct dinode_h *dp)
@@ -359,10 +532,18 @@ getino(dino_t ino, struct dinode_h *dp)
 	    sblock.fs_fragshift);
 	if (blk != inoblk) {
 		inoblk = blk;
-		inobuf_ok = bread(blk * sblock.fs_fsize, inobuf,
-		    sblock.fs_bsize) == 0;
+		memset(inobad, 0, sizeof(inobad));
+		(void)breadmap(blk * sblock.fs_fsize, inobuf,
+		    (size_t)sblock.fs_bsize, inobad);
 	}
 	p = inobuf + (ino % sblock.fs_inopb) * sblock.fs_isize;
+	if (inobad[(p - inobuf) / DEV_BSIZE]) {
+		if (ino == UFS_ROOTINO)
+			quit("%s: the root inode could not be read\n", disk);
+		reportino(ino, "could not be read (inode block %" PRId64
+		    "); skipped", blk);
+		return (-1);
+	}
 	if (sblock.fs_ufs2) {
 		dp->di_mode = ufs_get16(p + DI2_MODE, sw);
 		dp->di_nlink = (int16_t)ufs_get16(p + DI2_NLINK, sw);
@@ -411,7 +592,9 @@ getino(dino_t ino, struct dinode_h *dp)
 			    sw);
 		memcpy(dp->di_raw, p + DI1_DB, UFS1_MAXSYMLINKLEN);
 	}
-	if (!inobuf_ok) {
+	if (dp->di_mode != 0 && checkino(ino, dp) == -1) {
+		if (ino == UFS_ROOTINO)
+			quit("%s: the root inode is unusable\n", disk);
 		memset(dp, 0, sizeof(*dp));
 		return (-1);
 	}
@@ -437,6 +620,114 @@ maxfilesize(void)
 	if (blks > UINT64_MAX / (uint64_t)sblock.fs_bsize)
 		return (UINT64_MAX);
 	return (blks * (uint64_t)sblock.fs_bsize);
+}
+
+/* Does an inode pointer inside the size point at no possible block? */
+static int
+suspect(const struct dinode_h *dp)
+{
+	int64_t nblks = (int64_t)((dp->di_size + (uint64_t)sblock.fs_bsize -
+	    1) >> sblock.fs_bshift), start = UFS_NDADDR, span = 1;
+	int i;
+
+	for (i = 0; i < UFS_NDADDR && i < nblks; i++)
+		if (dp->di_db[i] != 0 && badrun(dp->di_db[i], 1) != NULL)
+			return (1);
+	/* Only the indirect pointers the size reaches. */
+	for (i = 0; i < UFS_NIADDR && start < nblks; i++) {
+		if (dp->di_ib[i] != 0 && badrun(dp->di_ib[i], 1) != NULL)
+			return (1);
+		span *= sblock.fs_nindir;
+		start += span;
+	}
+	return (0);
+}
+
+/* walkfile() callback: remember the last block that has data. */
+static int
+lastblock(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
+{
+	if (addr != 0)
+		*(int64_t *)arg = lbn + nblk - 1;
+	return (0);
+}
+
+/*
+ * A file whose block map holds garbage pointers, or whose block count is
+ * impossible for its size: its size is as suspect as they are, and a
+ * garbage size of petabytes would be dumped as holes for days.  Cut it to
+ * the end of the last sound block.  Not done inside
+ * another walk (pass II looking at a directory's entries), whose buffers
+ * this walk would overwrite.
+ */
+static void
+cutsize(dino_t ino, struct dinode_h *dp)
+{
+	int64_t last = -1;
+	uint64_t cut;
+
+	if (walking)
+		return;
+	(void)walkfile(ino, dp, lastblock, &last);
+	cut = (uint64_t)(last + 1) << sblock.fs_bshift;
+	if (cut >= dp->di_size)
+		return;
+	reportino(ino, "size %" PRIu64 " cut to %" PRIu64 ", the end of its "
+	    "last sound block", dp->di_size, cut);
+	dp->di_size = cut;
+}
+
+/*
+ * Check the fields of an inode in use that bound what is read for it: the
+ * size against the block map and against di_blocks.  A directory claiming
+ * more bytes than its blocks hold is cut to them.  Returns -1 if the inode
+ * cannot be dumped at all (reported), else 0.
+ */
+static int
+checkino(dino_t ino, struct dinode_h *dp)
+{
+	uint64_t nb, n, nind, most, cut;
+	int mode = dp->di_mode & IFMT;
+
+	if (mode != IFREG && mode != IFDIR && mode != IFLNK)
+		return (0);
+	if (mode == IFLNK && inlinelink(dp))
+		return (0);
+	if (dp->di_size > maxfilesize()) {
+		reportino(ino, "size %" PRIu64 " is beyond what its block map "
+		    "can hold; skipped", dp->di_size);
+		return (-1);
+	}
+	if (mode == IFLNK && dp->di_size >= MAXSYMLINK) {
+		reportino(ino, "symbolic link of %" PRIu64 " bytes is too "
+		    "long; skipped", dp->di_size);
+		return (-1);
+	}
+	/*
+	 * The most sectors a file of this size can own: every block, the
+	 * indirect blocks above them (generously) and two blocks of
+	 * extended attributes.
+	 */
+	n = (uint64_t)sblock.fs_nindir;
+	nb = (dp->di_size + (uint64_t)sblock.fs_bsize - 1) >> sblock.fs_bshift;
+	nind = 3 + nb / n + nb / (n * n) + 2;
+	most = (nb + nind + 2) * (uint64_t)sblock.fs_frag * SECTPERFRAG;
+	if (dp->di_blocks > most)
+		reportino(ino, "%" PRIu64 " sectors allocated is more than "
+		    "its size %" PRIu64 " can use", dp->di_blocks,
+		    dp->di_size);
+	if (mode != IFDIR && (dp->di_blocks > most || suspect(dp)))
+		cutsize(ino, dp);
+	/* Directories have no holes. */
+	if (mode == IFDIR && dp->di_blocks < (dp->di_size + DEV_BSIZE - 1) /
+	    DEV_BSIZE) {
+		cut = dp->di_blocks * DEV_BSIZE & ~(uint64_t)(DIRBLKSIZ - 1);
+		reportino(ino, "directory size %" PRIu64 " is more than its "
+		    "%" PRIu64 " sectors hold; cut to %" PRIu64, dp->di_size,
+		    dp->di_blocks, cut);
+		dp->di_size = cut;
+	}
+	return (0);
 }
 
 /*
@@ -481,6 +772,24 @@ nodumpflag(const struct dinode_h *dp)
 }
 
 /*
+ * Why the cylinder group header read for group c cannot be trusted to
+ * shorten the inode scan, or NULL.
+ */
+static const char *
+badcg(uint32_t c, const unsigned char *cg)
+{
+	int sw = sblock.fs_swap;
+
+	if (ufs_get32(cg + CG_MAGIC_OFF, sw) != CG_MAGIC)
+		return ("bad magic number");
+	if (ufs_get32(cg + CG_CGX, sw) != c)
+		return ("wrong group number");
+	if (sblock.fs_ufs2 && ufs_get32(cg + CG_NIBLK, sw) != sblock.fs_ipg)
+		return ("wrong inode count");
+	return (NULL);
+}
+
+/*
  * Pass I: read every inode in use, mark the used, directory and dump maps,
  * and add up the estimate.  Returns whether a directory was left out, so
  * pass II has work.
@@ -493,6 +802,7 @@ mapfiles(dino_t maxi, int64_t *tsize)
 	uint32_t c, limit, i, iused, bytes, m;
 	dino_t ino;
 	int anydirskipped = 0, mode, softdep;
+	const char *why;
 
 	if ((cgbuf = malloc(sblock.fs_bsize)) == NULL)
 		quit("out of memory\n");
@@ -500,12 +810,13 @@ mapfiles(dino_t maxi, int64_t *tsize)
 	for (c = 0; c < sblock.fs_ncg; c++) {
 		limit = sblock.fs_ipg;
 		if (sblock.fs_ufs2 || softdep) {
+			why = NULL;
 			if (bread((cgstart(c) + sblock.fs_cblkno) *
-			    sblock.fs_fsize, cgbuf, sblock.fs_cgsize) != 0 ||
-			    ufs_get32(cgbuf + CG_MAGIC_OFF, sblock.fs_swap) !=
-			    CG_MAGIC) {
-				msg("cylinder group %" PRIu32 ": bad magic "
-				    "number; reading all its inodes\n", c);
+			    sblock.fs_fsize, cgbuf, sblock.fs_cgsize) != 0)
+				why = "could not be read";
+			if (why != NULL || (why = badcg(c, cgbuf)) != NULL) {
+				msg("cylinder group %" PRIu32 ": %s; reading "
+				    "all its inodes\n", c, why);
 				dumperrors++;
 			} else {
 				if (sblock.fs_ufs2) {
@@ -568,6 +879,54 @@ mapfiles(dino_t maxi, int64_t *tsize)
 }
 
 /*
+ * The walk in progress.  Every mapped frag (data and indirect) is counted
+ * against di_blocks: a map that holds more than di_blocks says is corrupt
+ * (an indirect block loop, or pointers shared with other files), and the
+ * rest of it is read as holes, so no walk costs more than its inode's
+ * share of the disk.
+ */
+static struct {
+	const struct dinode_h *w_dp;
+	int64_t		 w_frags;		/* frags mapped so far */
+	int64_t		 w_limit;		/* what di_blocks allows */
+	int		 w_over;		/* the limit was passed */
+	int64_t		 w_chain[UFS_NIADDR];	/* indirect blocks, by level */
+} walk;
+
+/*
+ * Check a run of n frags at addr for inode ino before it is read: a bad
+ * pointer is reported and reads as a hole (0 is returned).
+ */
+static int64_t
+walkptr(dino_t ino, int64_t addr, int64_t n, const char *what, int64_t lbn)
+{
+	const char *why;
+
+	if (addr == 0)
+		return (0);
+	if ((walk.w_dp->di_flags & SF_SNAPSHOT) && (addr == BLK_NOCOPY ||
+	    addr == BLK_SNAP))
+		return (0);
+	if ((why = badrun(addr, n)) != NULL) {
+		reportino(ino, "%s %" PRId64 " (at file block %" PRId64 ") %s; "
+		    "read as a hole", what, addr, lbn, why);
+		return (0);
+	}
+	if (walk.w_over)
+		return (0);
+	if (n > walk.w_limit - walk.w_frags) {
+		reportino(ino, "block map holds more than the %" PRIu64
+		    " sectors di_blocks counts (a loop or shared blocks); "
+		    "the rest from file block %" PRId64 " is read as holes",
+		    walk.w_dp->di_blocks, lbn);
+		walk.w_over = 1;
+		return (0);
+	}
+	walk.w_frags += n;
+	return (addr);
+}
+
+/*
  * Walk the block map of a file: f(lbn, fragaddr, nblocks, arg) for every
  * logical block up to the size, with runs of holes passed as one call.
  * f returns non-zero to stop.  Bad pointers are reported and read as holes.
@@ -576,27 +935,35 @@ mapfiles(dino_t maxi, int64_t *tsize)
 static int
 walkfile(dino_t ino, const struct dinode_h *dp, blkfunc f, void *arg)
 {
-	int64_t nblks, lbn, span;
-	int i, r;
+	int64_t nblks, lbn, span, a;
+	int i, r = 0;
 
 	if (dp->di_size > maxfilesize()) {
 		reportino(ino, "size %" PRIu64 " is beyond what its block "
 		    "map can hold", dp->di_size);
 		return (1);
 	}
+	memset(&walk, 0, sizeof(walk));
+	walking = 1;
+	walk.w_dp = dp;
+	walk.w_limit = dp->di_blocks / SECTPERFRAG > (uint64_t)INT64_MAX ?
+	    INT64_MAX : (int64_t)(dp->di_blocks / SECTPERFRAG);
 	nblks = (int64_t)((dp->di_size + (uint64_t)sblock.fs_bsize - 1) >>
 	    sblock.fs_bshift);
-	for (lbn = 0; lbn < nblks && lbn < UFS_NDADDR; lbn++)
-		if ((r = f(lbn, dp->di_db[lbn], 1, arg)) != 0)
-			return (r);
-	span = 1;
-	for (i = 0; i < UFS_NIADDR && lbn < nblks; i++) {
-		span *= sblock.fs_nindir;
-		if ((r = walkindir(ino, dp->di_ib[i], i, &lbn,
-		    nblks - lbn < span ? nblks - lbn : span, f, arg)) != 0)
-			return (r);
+	for (lbn = 0; lbn < nblks && lbn < UFS_NDADDR; lbn++) {
+		a = walkptr(ino, dp->di_db[lbn],
+		    blkallocsize(dp, lbn) / sblock.fs_fsize, "block", lbn);
+		if ((r = f(lbn, a, 1, arg)) != 0)
+			break;
 	}
-	return (0);
+	span = 1;
+	for (i = 0; r == 0 && i < UFS_NIADDR && lbn < nblks; i++) {
+		span *= sblock.fs_nindir;
+		r = walkindir(ino, dp->di_ib[i], i, &lbn,
+		    nblks - lbn < span ? nblks - lbn : span, f, arg);
+	}
+	walking = 0;
+	return (r);
 }
 
 /* Walk count blocks under an indirect block of the given level. */
@@ -608,18 +975,20 @@ walkindir(dino_t ino, int64_t addr, int lvl, int64_t *lbn, int64_t count,
 	int64_t span = 1, a, n;
 	int i, r;
 
-	if (addr != 0 && !fragsok(addr, sblock.fs_frag)) {
-		reportino(ino, "indirect block %" PRId64 " is outside the "
-		    "file system; read as a hole", addr);
-		addr = 0;
-	}
+	for (i = lvl + 1; i < UFS_NIADDR && addr != 0; i++)
+		if (walk.w_chain[i] == addr) {
+			reportino(ino, "indirect block %" PRId64 " points "
+			    "back to itself; read as a hole", addr);
+			addr = 0;
+		}
+	addr = walkptr(ino, addr, sblock.fs_frag, "indirect block", *lbn);
 	if (addr == 0) {
 		r = f(*lbn, 0, count, arg);
 		*lbn += count;
 		return (r);
 	}
-	if (bread(addr * sblock.fs_fsize, buf, sblock.fs_bsize) != 0)
-		dumperrors++;
+	walk.w_chain[lvl] = addr;
+	(void)bread(addr * sblock.fs_fsize, buf, sblock.fs_bsize);
 	for (i = 0; i < lvl; i++)
 		span *= sblock.fs_nindir;
 	for (i = 0; i < sblock.fs_nindir && count > 0; i++) {
@@ -629,6 +998,7 @@ walkindir(dino_t ino, int64_t addr, int lvl, int64_t *lbn, int64_t count,
 			a = (int32_t)ufs_get32(buf + 4 * i, sblock.fs_swap);
 		n = count < span ? count : span;
 		if (lvl == 0) {
+			a = walkptr(ino, a, sblock.fs_frag, "block", *lbn);
 			r = f(*lbn, a, 1, arg);
 			*lbn += 1;
 		} else
@@ -637,6 +1007,7 @@ walkindir(dino_t ino, int64_t addr, int lvl, int64_t *lbn, int64_t count,
 			return (r);
 		count -= n;
 	}
+	walk.w_chain[lvl] = 0;
 	return (0);
 }
 
@@ -687,12 +1058,11 @@ readdirblk(dino_t ino, const struct dinode_h *dp, int64_t lbn, int64_t addr)
 		    "file system; skipped", addr);
 		return (0);
 	}
-	if (bread(addr * sblock.fs_fsize, dirbuf, (size_t)n) != 0)
-		dumperrors++;
+	(void)bread(addr * sblock.fs_fsize, dirbuf, (size_t)n);
 	used = (used + DIRBLKSIZ - 1) & ~(int64_t)(DIRBLKSIZ - 1);
 	for (o = 0; o < used; o += DIRBLKSIZ)
 		(void)fixdirchunk(ino, dirbuf + o,
-		    lbn == 0 && o == 0);
+		    (lbn << sblock.fs_bshift) + o);
 	return (used);
 }
 
@@ -702,23 +1072,30 @@ readdirblk(dino_t ino, const struct dinode_h *dp, int64_t lbn, int64_t addr)
  * the rest of the chunk), so restore always sees a well-formed directory.
  */
 static int
-fixdirchunk(dino_t ino, unsigned char *c, int first)
+fixdirchunk(dino_t ino, unsigned char *c, int64_t at)
 {
 	unsigned char *e, *prev = NULL;
 	uint32_t dino;
 	uint16_t reclen, namlen;
 	int o, sw = sblock.fs_swap, oldfmt, bad = 0;
 
-	(void)first;
 	oldfmt = sblock.fs_inodefmt < FS_44INODEFMT;
 	for (o = 0; o < DIRBLKSIZ; o += reclen) {
 		e = c + o;
+		if (DIRBLKSIZ - o < 8) {
+			/* Not even room for an entry's header. */
+			reportino(ino, "bad directory entry length at offset "
+			    "%" PRId64 " (%d bytes left)", at + o,
+			    DIRBLKSIZ - o);
+			bad = 1;
+			break;
+		}
 		dino = ufs_get32(e + DIR_INO, sw);
 		reclen = ufs_get16(e + DIR_RECLEN, sw);
 		namlen = oldfmt ? ufs_get16(e + DIR_TYPE, sw) : e[DIR_NAMLEN];
 		if (reclen < 8 || reclen % 4 != 0 || o + reclen > DIRBLKSIZ) {
 			reportino(ino, "bad directory entry length %u at "
-			    "offset %d", reclen, o);
+			    "offset %" PRId64, reclen, at + o);
 			bad = 1;
 			break;
 		}
@@ -726,8 +1103,8 @@ fixdirchunk(dino_t ino, unsigned char *c, int first)
 		    namlen > UFS_MAXNAMLEN || DIRSIZ(namlen) > reclen ||
 		    memchr(e + DIR_NAME, '\0', namlen) != NULL ||
 		    memchr(e + DIR_NAME, '/', namlen) != NULL)) {
-			reportino(ino, "bad directory entry at offset %d "
-			    "(inode %" PRIu32 ", name length %u)", o, dino,
+			reportino(ino, "bad directory entry at offset %" PRId64
+			    " (inode %" PRIu32 ", name length %u)", at + o, dino,
 			    namlen);
 			bad = 1;
 			break;
@@ -1099,6 +1476,9 @@ dirpieces(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
 	for (k = 0; k < nblk; k++, lbn++) {
 		np = (blkdatasize(dp, lbn) + TP_BSIZE - 1) / TP_BSIZE;
 		n = readdirblk(curino, dp, lbn, addr);
+		if (n == 0 && addr == 0)
+			reportino(curino, "directory has a hole at block %"
+			    PRId64 "; written as empty", lbn);
 		if (n == 0) {
 			/* A hole or bad block: give restore empty chunks. */
 			memset(empty, 0, sizeof(empty));

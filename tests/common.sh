@@ -160,3 +160,56 @@ dump_ok()
 		atf_fail "dump $* exited $_rc"
 	fi
 }
+
+# shared_image NAME OUT: decompress /work/shared/images/NAME.img.zst (or
+# $DUMP_IMAGES/NAME.img.zst) to OUT, writable; skip if it is not there.
+shared_image()
+{
+	_z=${DUMP_IMAGES:-/work/shared/images}/$1.img.zst
+	[ -r "$_z" ] || atf_skip "$_z is not available"
+	require_tools zstd
+	zstd -d -q -f -o "$2" "$_z" || atf_fail "cannot decompress $_z"
+	chmod u+w "$2"
+}
+
+# le_get BYTES IMG OFFSET: the unsigned little-endian integer there.
+le_get()
+{
+	od -An -t "u$1" -j "$3" -N "$1" "$2" | tr -d ' \n'
+}
+
+# le_put BYTES IMG OFFSET VALUE: overwrite it with VALUE, little-endian.
+le_put()
+{
+	_n=$1 _v=$4 _s=
+	while [ "$_n" -gt 0 ]; do
+		_s="$_s$(printf '\\%03o' $((_v & 255)))"
+		_v=$((_v >> 8))
+		_n=$((_n - 1))
+	done
+	printf '%b' "$_s" | dd of="$2" bs=1 seek="$3" conv=notrunc 2>/dev/null ||
+	    atf_fail "cannot patch $2 at $3"
+}
+
+# dump_expect RC REGEX ARGS...: run dump with ARGS; require exit status RC
+# and exactly one message line matching the extended REGEX.
+dump_expect()
+{
+	_want=$1 _re=$2
+	shift 2
+	"$(dump_bin)" "$@" >dump.out 2>dump.log
+	_rc=$?
+	_n=$(grep -Ec -- "$_re" dump.log)
+	if [ "$_n" -ne 1 ]; then
+		tail -8 dump.log
+		atf_fail "$_n lines match \"$_re\" (want exactly 1)"
+	fi
+	if [ "$_rc" -ne "$_want" ]; then
+		tail -5 dump.log
+		atf_fail "dump exited $_rc, expected $_want"
+	fi
+	if grep -q 'Sanitizer\|runtime error' dump.log; then
+		grep -m3 'Sanitizer\|runtime error' dump.log
+		atf_fail "sanitizer report"
+	fi
+}
