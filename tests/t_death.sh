@@ -17,7 +17,8 @@ big_image()
 }
 
 # start_stalled: dump into a fifo whose reader never reads, so the slaves
-# block in write(2).  Sets dpid and rdr; waits until three slaves exist.
+# block in write(2).  Sets dpid, master and rdr; waits until three slaves
+# exist.
 start_stalled()
 {
 	mkfifo out.fifo
@@ -27,16 +28,21 @@ start_stalled()
 	rdr=$!
 	"$(dump_bin)" -0 -f out.fifo fs.img 2>dump.log &
 	dpid=$!
+	# dpid keeps the volume's checkpoint; its child writes the volume
+	# (the master of the ring) and has the three slaves.
 	_i=0
-	while [ "$(pgrep -P "$dpid" | wc -l)" -lt 3 ]; do
+	master=
+	while [ -z "$master" ] ||
+	    [ "$(pgrep -P "$master" | wc -l)" -lt 3 ]; do
 		_i=$((_i + 1))
 		[ $_i -lt 100 ] || atf_fail "the slaves did not start"
 		sleep 0.1
+		master=$(pgrep -P "$dpid" | head -1)
 	done
 	# Let the pipe fill and the writes block.
 	sleep 2
-	slaves=$(pgrep -P "$dpid")
-	echo "$dpid $rdr $slaves" >pids
+	slaves=$(pgrep -P "$master")
+	echo "$dpid $master $rdr $slaves" >pids
 }
 
 # gone PID: the process has ended (or is a zombie waiting to be reaped).
@@ -114,10 +120,13 @@ master_killed_body()
 {
 	big_image
 	start_stalled
-	kill -9 "$dpid"
+	kill -9 "$master"
+	within 10 "$dpid" || atf_fail "dump did not exit within 10 s"
 	wait "$dpid"
 	rc=$?
-	[ $rc -eq 137 ] || atf_fail "master exit $rc"
+	[ $rc -eq 3 ] || atf_fail "dump exit $rc after its master was killed"
+	grep -q 'killed by signal 9' dump.log ||
+	    atf_fail "the death was not reported: $(tail -2 dump.log)"
 	# shellcheck disable=SC2086
 	within 5 $slaves || atf_fail "slaves still running 5 s after the master died: $(ps -o pid=,stat=,wchan= -p "$(echo $slaves | tr ' ' ,)")"
 	kill "$rdr" 2>/dev/null

@@ -48,6 +48,7 @@ size_t		 mapsize;
 dino_t		 curino;
 int64_t		 tapesize;
 int		 isslave;
+int		 subset;
 
 static int64_t	fz_blocks;	/* tape blocks "written" */
 
