@@ -38,6 +38,10 @@ check: ${PROG} dump-san
 
 CLEANFILES+=	dump-san
 
+# Against Linux dump and cat (long; not part of "test"): bench/run.sh.
+bench: ${PROG}
+	@sh ${.CURDIR}/bench/run.sh
+
 lint:
 	mandoc -Tlint ${.CURDIR}/dump.8
 	shellcheck ${.CURDIR}/tests/*.sh ${.CURDIR}/.ci/run

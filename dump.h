@@ -155,8 +155,15 @@ extern int64_t	 blockswritten;	/* blocks written on all volumes */
 extern int	 tapeno;	/* current volume */
 
 /* cache.c */
+struct cslot {			/* one disk read of a record */
+	off_t		 cs_off;
+	size_t		 cs_len;
+	void		*cs_buf;
+	int		 cs_ok;		/* set when read whole */
+};
 void	 cache_init(int, size_t, int);
 ssize_t	 cread(int, void *, size_t, off_t);
+void	 cread_slots(int, struct cslot *, int);
 
 /* dumprmt.c */
 int	 rmthost(const char *);
