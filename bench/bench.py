@@ -117,37 +117,45 @@ def ufs_inodes(img):
     return total - nifree - 2, total
 
 
-def run(argv, out=subprocess.DEVNULL):
-    """Run argv; return (seconds, peak RSS of its largest process in KB)."""
+RSSFILE = "/tmp/bench-rss.%d" % os.getpid()
+
+
+def run(argv, out="/dev/null"):
+    """Run argv, output to out; return (seconds, peak RSS in KB of its
+    largest process).  GNU time(1) stands between: a child forked from
+    Python would carry Python's own RSS in its ru_maxrss."""
+    fa = [(os.POSIX_SPAWN_OPEN, 1, out, os.O_WRONLY | os.O_CREAT |
+           os.O_TRUNC, 0o644),
+          (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+    argv = ["/usr/bin/time", "-f", "%M", "-o", RSSFILE] + argv
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
+    _, status, _ = os.wait4(pid, 0)
     t = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit("bench: %s failed (status %d)" %
                  (" ".join(argv), os.waitstatus_to_exitcode(status)))
-    return t, ru.ru_maxrss
+    with open(RSSFILE) as f:
+        rss = int(f.read().split()[-1])
+    os.unlink(RSSFILE)
+    return t, rss
 
 
-def best(argv, runs, out=None, before=None):
+def best(argv, runs, out="/dev/null", before=None):
     res = []
     for i in range(runs + 1):
         if before:
             before()
-        if out is not None:
-            with open(out, "wb") as fp:
-                r = run(argv, fp)
-        else:
-            r = run(argv)
+        r = run(argv, out)
         if i > 0:		# the first run warms the cache
             res.append(r)
     return min(r[0] for r in res), max(r[1] for r in res)
 
 
-def dumpbytes(ours, img, work):
-    """Bytes our dump writes for img (the data moved)."""
+def dumpbytes(prog, src, work):
+    """Bytes a dump of src writes (the data it moves)."""
     out = os.path.join(work, "size.dump")
-    sh(ours, "-0", "-b", "64", "-f", out, img, stdout=subprocess.DEVNULL,
+    sh(prog, "-0", "-b", "64", "-f", out, src, stdout=subprocess.DEVNULL,
        stderr=subprocess.DEVNULL)
     n = os.path.getsize(out)
     os.unlink(out)
@@ -172,29 +180,36 @@ def measure(name, work, ours, linux, runs, rows):
     isize = os.path.getsize(ufs)
     t_ours, m_ours = best([ours, "-0", "-b", "64", "-f", "/dev/null", ufs],
                           runs)
-    t_cat, _ = best(["cat", ufs], runs, out="/dev/null")
+    t_cat, _ = best(["cat", ufs], runs)
     lo = Loop(ext)
     try:
+        t_catl, _ = best(["cat", lo.dev], runs)
         t_lin, m_lin = best([linux, "-0", "-b", "64", "-f", "/dev/null",
                              lo.dev], runs)
+        lbytes = dumpbytes(linux, lo.dev, work)
     finally:
         lo.close()
     limit = 32 * 1024 + total * 2 / 8 / 1024
-    r = dict(name=name, files=used, inodes=total, dumpmb=nbytes / MB,
-             imgmb=isize / MB, ours=t_ours, linux=t_lin, cat=t_cat,
-             rss=m_ours, rsslin=m_lin, limit=limit)
+    r = dict(name=name, files=used, inodes=total, ours=t_ours, linux=t_lin,
+             cat=t_cat, rss=m_ours, rsslin=m_lin)
     rows.append(r)
-    print("%-7s %8d files  dump %7.1f MB  image %7.1f MB" %
-          (name, used, nbytes / MB, isize / MB))
-    print("   ours  %6.3f s %7.0f MB/s %8.0f files/s  peak RSS %6.1f MB"
-          " (limit %.1f MB)" % (t_ours, nbytes / MB / t_ours,
-                                used / t_ours, m_ours / 1024, limit / 1024))
-    print("   linux %6.3f s %7.0f MB/s %8.0f files/s  peak RSS %6.1f MB"
-          % (t_lin, nbytes / MB / t_lin, used / t_lin, m_lin / 1024))
-    print("   cat   %6.3f s %7.0f MB/s (image)" %
-          (t_cat, isize / MB / t_cat))
-    print("   ours/linux speed %.2fx; ours/cat throughput %.2fx; "
-          "%.2f us/file (ours), %.2f us/file (linux)" %
+    print("%s: %d files and directories, UFS2 image %.0f MB, "
+          "ext4 image %.0f MB" % (name, used, isize / MB,
+                                  os.path.getsize(ext) / MB))
+    print("   ours  %6.3f s  %6.0f MB %6.0f MB/s %7.0f files/s  "
+          "peak RSS %5.1f MB (target %.1f MB)" %
+          (t_ours, nbytes / MB, nbytes / MB / t_ours, used / t_ours,
+           m_ours / 1024, limit / 1024))
+    print("   linux %6.3f s  %6.0f MB %6.0f MB/s %7.0f files/s  "
+          "peak RSS %5.1f MB" %
+          (t_lin, lbytes / MB, lbytes / MB / t_lin, used / t_lin,
+           m_lin / 1024))
+    print("   cat   %6.3f s  %6.0f MB/s (UFS2 image);  %.3f s %.0f MB/s "
+          "(ext4 image, loop device)" %
+          (t_cat, isize / MB / t_cat, t_catl,
+           os.path.getsize(ext) / MB / t_catl))
+    print("   ours vs linux: %.2fx the speed (files/s); ours vs cat: %.2fx "
+          "the throughput; %.2f us/file ours, %.2f linux" %
           (t_lin / t_ours, (nbytes / t_ours) / (isize / t_cat),
            t_ours / used * 1e6, t_lin / used * 1e6), flush=True)
 
@@ -230,7 +245,8 @@ def main():
     ap.add_argument("--only", help="comma list of: full,small,large,"
                     "small4,file")
     a = ap.parse_args()
-    for t in ("makefs", "mkfs.ext4", "losetup", a.linux, a.dump):
+    for t in ("makefs", "mkfs.ext4", "losetup", "/usr/bin/time", a.linux,
+              a.dump):
         if shutil.which(t) is None:
             sys.exit("bench: %s is not installed or built" % t)
     os.makedirs(a.work, exist_ok=True)
