@@ -39,6 +39,7 @@ check: ${PROG} dump-san
 CLEANFILES+=	dump-san
 
 # Against Linux dump and cat (long; not part of "test"): bench/run.sh.
+.PHONY: bench
 bench: ${PROG}
 	@sh ${.CURDIR}/bench/run.sh
 
