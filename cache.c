@@ -12,13 +12,12 @@
  * reads its slots again one by one (bread(), with its retry by sector and
  * its messages), so this path decides speed only, never content.
  *
- * cache_init() takes the -r size.  A shared block cache was measured
- * (bench/, README "Performance") and did not pay off: the slaves never
- * read a block twice, and the master's repeated reads (inode blocks in
- * passes I, III and IV, directories in passes II and III) are served by
- * the kernel's page cache at the cost of a system call that the batching
- * here and in getino() already amortises.  -r is accepted and sets the
- * largest single read (see cache_init()).
+ * There is no block cache: -r is accepted and ignored (cache_init() is
+ * a no-op).  One was measured (README, "Performance") and did not pay
+ * off: the slaves never read a block twice, and the master's repeated
+ * reads (inode blocks in passes I, III and IV, directories in passes II
+ * and III) come from the kernel's page cache for a system call each,
+ * which cost less than keeping copies.
  */
 #include <sys/types.h>
 #include <sys/uio.h>
