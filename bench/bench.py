@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmark our dump against Linux dump(8) and cat(1); see bench/README.
+"""Benchmark our dump against Linux dump(8) and cat(1); see README.md,
+"Performance".
 
 Builds (once; cached under bench/work/) UFS2 images with makefs and ext4
 images of the same trees with mkfs.ext4 -d, then times, warm cache, best
@@ -11,7 +12,7 @@ of --runs:
   and, on the full image, ./dump -0 -b 64 -f FILE against cp + fsync.
 
 Images: full (100,000 small files in 1,000 directories plus four large
-files, two with holes: about 1 GB), small and large (the two parts alone),
+files, two with holes: 1.3 GB), small and large (the two parts alone),
 small4 (4x the inodes of small, for the cost per inode).  Linux dump takes
 a file system from fstab or a device, not an image file, so the ext4 image
 is attached read-only to a loop device for it.
