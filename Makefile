@@ -38,14 +38,15 @@ check: ${PROG} dump-san
 
 CLEANFILES+=	dump-san
 
+FUZZCC?=	clang
+FUZZTIME?=	600
+
 # Fuzz the rmt reply parser with libFuzzer for FUZZTIME seconds (clang,
 # libclang-rt-dev).  New crashes land in ${.OBJDIR} as crash-*; copy them
 # to tests/fuzz/rmt-regress/, which the test suite replays.
-FUZZ_CC?=	clang
-FUZZTIME?=	600
 rmt-fuzz: ${.CURDIR}/tests/fuzz/fuzz_rmt.c ${.CURDIR}/dumprmt.c \
     ${.CURDIR}/dump.h
-	${FUZZ_CC} ${CPPFLAGS} -std=c11 -g -O1 \
+	${FUZZCC} ${CPPFLAGS} -std=c11 -g -O1 \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -o ${.TARGET} ${.ALLSRC:M*.c}
 
@@ -60,8 +61,6 @@ CLEANFILES+=	rmt-fuzz
 # Fuzzing the UFS reader (tests/fuzz/README): "fuzz-ufs" runs a bounded
 # libFuzzer campaign, FUZZTIME seconds in FUZZDIR.  Not part of "test";
 # the inputs it has found run there through t_fuzzcorpus.sh.
-FUZZCC?=	clang
-FUZZTIME?=	600
 FUZZDIR?=	/tmp/dump-fuzz
 FUZZFLAGS=	-D_GNU_SOURCE -I${.CURDIR} -std=c11 -g -O1 \
 		-fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
@@ -75,9 +74,14 @@ fuzz-ufs: fuzz_ufs
 	FUZZTIME=${FUZZTIME} FUZZDIR=${FUZZDIR} \
 	    sh ${.CURDIR}/tests/fuzz/run.sh ${.OBJDIR}/fuzz_ufs
 
-fuzz: fuzz-ufs
+fuzz: fuzz-ufs fuzz-rmt
 
 CLEANFILES+=	fuzz_ufs
+
+# Against Linux dump and cat (long; not part of "test"): bench/run.sh.
+.PHONY: bench
+bench: ${PROG}
+	@sh ${.CURDIR}/bench/run.sh
 
 lint:
 	mandoc -Tlint ${.CURDIR}/dump.8

@@ -164,8 +164,15 @@ extern int	 tapeno;	/* current volume */
 extern int	 isslave;	/* this process is a slave */
 
 /* cache.c */
+struct cslot {			/* one disk read of a record */
+	off_t		 cs_off;
+	size_t		 cs_len;
+	void		*cs_buf;
+	int		 cs_ok;		/* set when read whole */
+};
 void	 cache_init(int, size_t, int);
 ssize_t	 cread(int, void *, size_t, off_t);
+void	 cread_slots(int, struct cslot *, int);
 
 /* dumprmt.c */
 #define RMT_MSGMAX	1024	/* longest error message taken from a server */

@@ -929,12 +929,13 @@ doslave(int fd, int num, pid_t master)
 	struct timespec ts;
 	struct itimerval it;
 	struct slot *s;
+	struct cslot cs[MAXNTREC];
 	unsigned char *buf, *inl, *p;
 	sigset_t set;
 	pid_t next;
 	ssize_t n, w;
 	size_t size = (size_t)ntrec * TP_BSIZE, cap;
-	int i, haveturn = (num == 0), bad, k;
+	int i, haveturn = (num == 0), bad, k, nd;
 
 	isslave = 1;
 	memset(&sa, 0, sizeof(sa));
@@ -974,7 +975,7 @@ doslave(int fd, int num, pid_t master)
 			_exit(X_ABORT);
 		bad = 0;
 		p = buf;
-		for (i = k = 0; i < rq.rq_nslots; i++) {
+		for (i = k = nd = 0; i < rq.rq_nslots; i++) {
 			s = &rq.rq_slots[i];
 			cap = (size_t)s->sl_ntp * TP_BSIZE;
 			if (s->sl_ntp < 1 || (size_t)(p - buf) + cap > size ||
@@ -986,7 +987,10 @@ doslave(int fd, int num, pid_t master)
 				memcpy(p, inl + (size_t)k++ * TP_BSIZE,
 				    TP_BSIZE);
 			} else {
-				bad += bread(s->sl_off, p, (size_t)s->sl_len);
+				cs[nd].cs_off = s->sl_off;
+				cs[nd].cs_len = (size_t)s->sl_len;
+				cs[nd].cs_buf = p;
+				cs[nd++].cs_ok = 0;
 				memset(p + s->sl_len, 0,
 				    cap - (size_t)s->sl_len);
 			}
@@ -994,6 +998,12 @@ doslave(int fd, int num, pid_t master)
 		}
 		if ((size_t)(p - buf) != size)
 			_exit(X_ABORT);
+		/* The disk slots in as few reads as they allow. */
+		cread_slots(diskfd, cs, nd);
+		for (i = 0; i < nd; i++)
+			if (!cs[i].cs_ok)
+				bad += bread(cs[i].cs_off, cs[i].cs_buf,
+				    cs[i].cs_len);
 		/* Wait for the turn; give up if the master is gone. */
 		while (!haveturn) {
 			ts.tv_sec = 1;
