@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <sys/uio.h>
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -113,6 +115,45 @@ ssize_t
 pread64(int fd, void *buf, size_t len, off_t off)
 {
 	return (pread(fd, buf, len, off));
+}
+
+/*
+ * preadv, as the slaves join a record's reads: the same rules as pread
+ * over the whole run, a failure or a cut where the first bad sector is.
+ */
+ssize_t
+preadv(int fd, const struct iovec *iov, int n, off_t off)
+{
+	static ssize_t (*real)(int, const struct iovec *, int, off_t);
+	struct iovec cut[64];
+	size_t total = 0, left;
+	ssize_t a;
+	int i, m;
+
+	if (real == NULL)
+		real = (ssize_t (*)(int, const struct iovec *, int, off_t))
+		    dlsym(RTLD_NEXT, "preadv");
+	if (!ours(fd) || n > 64)
+		return (real(fd, iov, n, off));
+	for (i = 0; i < n; i++)
+		total += iov[i].iov_len;
+	a = allowed(off, total);
+	if (a <= 0)
+		return (a);
+	left = (size_t)a;
+	for (i = m = 0; i < n && left > 0; i++, m++) {
+		cut[m] = iov[i];
+		if (cut[m].iov_len > left)
+			cut[m].iov_len = left;
+		left -= cut[m].iov_len;
+	}
+	return (real(fd, cut, m, off));
+}
+
+ssize_t
+preadv64(int fd, const struct iovec *iov, int n, off_t off)
+{
+	return (preadv(fd, iov, n, off));
 }
 
 ssize_t
