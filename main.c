@@ -290,6 +290,7 @@ main(int argc, char *argv[])
 {
 	struct dinode_h di;
 	char *mnt, *p, *label = NULL, *Tdate = NULL, **paths = NULL;
+	char *copy, *e, *rh, *rpath;
 	char fsname[NAMELEN];
 	const char *why;
 	ino_t *inos = NULL;
@@ -424,12 +425,10 @@ main(int argc, char *argv[])
 		errx(X_STARTUP, "bad output list \"%s\"", tape);
 	else {
 		/* Check every remote name of the list now, before any I/O. */
-		char *copy, *e, *h, *pth;
-
 		if ((copy = strdup(tape)) == NULL)
 			err(X_STARTUP, NULL);
 		for (e = strtok(copy, ","); e != NULL; e = strtok(NULL, ","))
-			(void)rmtsplit(e, &h, &pth);
+			(void)rmtsplit(e, &rh, &rpath);
 		free(copy);
 	}
 
@@ -526,16 +525,14 @@ main(int argc, char *argv[])
 		t = (time_t)spcl.c_ddate;
 		msg("Date of last level %c dump: %s", lastlevel, ctime(&t));
 	}
-	if (strchr(tape, ',') == NULL && (p = strdup(tape)) != NULL) {
-		char *h, *pth;
-
-		if (rmtsplit(p, &h, &pth))
+	if (strchr(tape, ',') == NULL && (copy = strdup(tape)) != NULL) {
+		if (rmtsplit(copy, &rh, &rpath))
 			msg("Dumping %s (%s) to %s on host %s\n", disk,
-			    spcl.c_filesys, pth, h);
+			    spcl.c_filesys, rpath, rh);
 		else
 			msg("Dumping %s (%s) to %s\n", disk, spcl.c_filesys,
 			    tape);
-		free(p);
+		free(copy);
 	} else
 		msg("Dumping %s (%s) to %s\n", disk, spcl.c_filesys, tape);
 	msg("Label: %s\n", spcl.c_label);
