@@ -209,6 +209,7 @@ tmpfs_full_head()
 {
 	atf_set descr "real ENOSPC on small tmpfs mounts rolls forward across a -f list"
 	atf_set require.user root
+	atf_set has.cleanup true
 }
 tmpfs_full_body()
 {
@@ -222,6 +223,7 @@ tmpfs_full_body()
 	grep -q 'End of media on .*m1/v1' dump.log ||
 	    atf_fail "the first tmpfs did not fill up"
 	restore_set r 10 "$PWD/m1/v1" "$PWD/m2/v2" "$PWD/v3"
+	umount m1 m2 || atf_fail "cannot unmount the tmpfs mounts"
 }
 tmpfs_full_cleanup()
 {
