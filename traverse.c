@@ -1129,20 +1129,24 @@ fixdirchunk(dino_t ino, unsigned char *c, int64_t at)
 	return (bad);
 }
 
-/* Pass II helper: look at the entries of one directory block. */
+typedef int (*entfunc)(uint32_t, const unsigned char *, uint16_t, void *);
+
+/*
+ * The entries of directory block lbn, as readdirblk() checked and
+ * converted them: f(inode, name, name length, arg) for each entry in use,
+ * until f returns non-zero, which is returned.
+ */
 static int
-searchdir(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
+forentries(dino_t ino, const struct dinode_h *dp, int64_t lbn, int64_t addr,
+    entfunc f, void *arg)
 {
-	struct dirscan *ds = arg;
-	struct dinode_h di;
 	unsigned char *e;
 	int64_t n, o;
 	uint32_t dino;
 	uint16_t namlen;
-	int oldfmt = sblock.fs_inodefmt < FS_44INODEFMT;
+	int oldfmt = sblock.fs_inodefmt < FS_44INODEFMT, r;
 
-	(void)nblk;
-	if ((n = readdirblk(ds->ds_ino, ds->ds_dp, lbn, addr)) == 0)
+	if ((n = readdirblk(ino, dp, lbn, addr)) == 0)
 		return (0);
 	for (o = 0; o < n; o += ufs_get16(e + DIR_RECLEN, 0)) {
 		e = dirbuf + o;
@@ -1150,33 +1154,63 @@ searchdir(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
 		if (dino == 0)
 			continue;
 		namlen = oldfmt ? ufs_get16(e + DIR_TYPE, 0) : e[DIR_NAMLEN];
-		if (e[DIR_NAME] == '.' && (namlen == 1 ||
-		    (namlen == 2 && e[DIR_NAME + 1] == '.')))
-			continue;
-		if (ds->ds_nodump) {
-			if (getino(dino, &di) == -1)
-				continue;
-			if (TSTINO(dino, dumpinomap)) {
-				CLRINO(dino, dumpinomap);
-				*ds->ds_tsize -= blockest(&di);
-			}
-			/* Subdirectories inherit nodump. */
-			if ((di.di_mode & IFMT) == IFDIR) {
-				SETINO(dino, dumpdirmap);
-				CLRINO(dino, usedinomap);
-				ds->ds_ret |= HASSUBDIRS;
-			}
-		} else {
-			if (TSTINO(dino, dumpinomap))
-				ds->ds_ret |= HASDUMPEDFILE;
-			if (TSTINO(dino, dumpdirmap))
-				ds->ds_ret |= HASSUBDIRS;
-			if ((ds->ds_ret & (HASDUMPEDFILE | HASSUBDIRS)) ==
-			    (HASDUMPEDFILE | HASSUBDIRS))
-				return (1);
-		}
+		if ((r = f(dino, e + DIR_NAME, namlen, arg)) != 0)
+			return (r);
 	}
 	return (0);
+}
+
+/* Is this name "." or ".."? */
+static int
+isdots(const unsigned char *name, uint16_t namlen)
+{
+	return (name[0] == '.' && (namlen == 1 ||
+	    (namlen == 2 && name[1] == '.')));
+}
+
+/* Pass II helper: one entry of a directory. */
+static int
+searchent(uint32_t dino, const unsigned char *name, uint16_t namlen,
+    void *arg)
+{
+	struct dirscan *ds = arg;
+	struct dinode_h di;
+
+	if (isdots(name, namlen))
+		return (0);
+	if (ds->ds_nodump) {
+		if (getino(dino, &di) == -1)
+			return (0);
+		if (TSTINO(dino, dumpinomap)) {
+			CLRINO(dino, dumpinomap);
+			*ds->ds_tsize -= blockest(&di);
+		}
+		/* Subdirectories inherit nodump. */
+		if ((di.di_mode & IFMT) == IFDIR) {
+			SETINO(dino, dumpdirmap);
+			CLRINO(dino, usedinomap);
+			ds->ds_ret |= HASSUBDIRS;
+		}
+	} else {
+		if (TSTINO(dino, dumpinomap))
+			ds->ds_ret |= HASDUMPEDFILE;
+		if (TSTINO(dino, dumpdirmap))
+			ds->ds_ret |= HASSUBDIRS;
+		if ((ds->ds_ret & (HASDUMPEDFILE | HASSUBDIRS)) ==
+		    (HASDUMPEDFILE | HASSUBDIRS))
+			return (1);
+	}
+	return (0);
+}
+
+/* Pass II helper: the entries of one directory block. */
+static int
+searchdir(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
+{
+	struct dirscan *ds = arg;
+
+	(void)nblk;
+	return (forentries(ds->ds_ino, ds->ds_dp, lbn, addr, searchent, ds));
 }
 
 /*
@@ -1240,50 +1274,46 @@ struct dirlist {
 	size_t		 dl_nkids, dl_maxkids;
 };
 
-/* Collect entries of one directory block (not "." and ".."). */
+/*
+ * One entry of a directory: a lookup stops at the name searched; a listing
+ * collects every entry but "." and "..".
+ */
+static int
+listent(uint32_t dino, const unsigned char *name, uint16_t namlen,
+    void *arg)
+{
+	struct dirlist *dl = arg;
+	dino_t *nk;
+
+	if (dl->dl_name != NULL) {
+		if (namlen == dl->dl_namlen &&
+		    memcmp(name, dl->dl_name, namlen) == 0) {
+			dl->dl_found = dino;
+			return (1);
+		}
+		return (0);
+	}
+	if (isdots(name, namlen))
+		return (0);
+	if (dl->dl_nkids == dl->dl_maxkids) {
+		dl->dl_maxkids = dl->dl_maxkids ? 2 * dl->dl_maxkids : 64;
+		nk = reallocarray(dl->dl_kids, dl->dl_maxkids, sizeof(*nk));
+		if (nk == NULL)
+			quit("out of memory\n");
+		dl->dl_kids = nk;
+	}
+	dl->dl_kids[dl->dl_nkids++] = dino;
+	return (0);
+}
+
+/* Look up or list the entries of one directory block. */
 static int
 listdir(int64_t lbn, int64_t addr, int64_t nblk, void *arg)
 {
 	struct dirlist *dl = arg;
-	unsigned char *e;
-	dino_t *nk;
-	int64_t n, o;
-	uint32_t dino;
-	uint16_t namlen;
-	int oldfmt = sblock.fs_inodefmt < FS_44INODEFMT;
 
 	(void)nblk;
-	if ((n = readdirblk(dl->dl_ino, dl->dl_dp, lbn, addr)) == 0)
-		return (0);
-	for (o = 0; o < n; o += ufs_get16(e + DIR_RECLEN, 0)) {
-		e = dirbuf + o;
-		dino = ufs_get32(e + DIR_INO, 0);
-		if (dino == 0)
-			continue;
-		namlen = oldfmt ? ufs_get16(e + DIR_TYPE, 0) : e[DIR_NAMLEN];
-		if (dl->dl_name != NULL) {
-			if (namlen == dl->dl_namlen &&
-			    memcmp(e + DIR_NAME, dl->dl_name, namlen) == 0) {
-				dl->dl_found = dino;
-				return (1);
-			}
-			continue;
-		}
-		if (e[DIR_NAME] == '.' && (namlen == 1 ||
-		    (namlen == 2 && e[DIR_NAME + 1] == '.')))
-			continue;
-		if (dl->dl_nkids == dl->dl_maxkids) {
-			dl->dl_maxkids = dl->dl_maxkids ? 2 * dl->dl_maxkids :
-			    64;
-			nk = reallocarray(dl->dl_kids, dl->dl_maxkids,
-			    sizeof(*nk));
-			if (nk == NULL)
-				quit("out of memory\n");
-			dl->dl_kids = nk;
-		}
-		dl->dl_kids[dl->dl_nkids++] = dino;
-	}
-	return (0);
+	return (forentries(dl->dl_ino, dl->dl_dp, lbn, addr, listent, dl));
 }
 
 /*
