@@ -12,8 +12,7 @@
  * reads its slots again one by one (bread(), with its retry by sector and
  * its messages), so this path decides speed only, never content.
  *
- * There is no block cache: -r is accepted and ignored (cache_init() is
- * a no-op).  One was measured (README, "Performance") and did not pay
+ * There is no block cache: -r is accepted and ignored.  One was measured (README, "Performance") and did not pay
  * off: the slaves never read a block twice, and the master's repeated
  * reads (inode blocks in passes I, III and IV, directories in passes II
  * and III) come from the kernel's page cache for a system call each,
@@ -32,14 +31,6 @@
 #define CR_MAXIOV	256
 
 static unsigned char	 scratch[CR_MAXGAP];
-
-void
-cache_init(int fd, size_t bytes, int bsize)
-{
-	(void)fd;
-	(void)bytes;
-	(void)bsize;
-}
 
 /* Read len bytes at off, looping over short reads.  -1 on error. */
 ssize_t

@@ -118,7 +118,6 @@ extern int	 subset;	/* dumping a list of files, not the fs */
 
 /* optr.c */
 void	 msg(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 msgtail(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 quit(const char *, ...) __attribute__((format(printf, 1, 2),
 	    noreturn));
 int	 query(const char *);
@@ -126,7 +125,6 @@ void	 broadcast(const char *);
 void	 timeest(void);
 void	 statusline(void);
 void	 lastdump(int);
-void	 set_operators(void);
 
 /* itime.c */
 void	 initdumptimes(void);
@@ -170,7 +168,6 @@ struct cslot {			/* one disk read of a record */
 	void		*cs_buf;
 	int		 cs_ok;		/* set when read whole */
 };
-void	 cache_init(int, size_t, int);
 ssize_t	 cread(int, void *, size_t, off_t);
 void	 cread_slots(int, struct cslot *, int);
 

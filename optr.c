@@ -21,22 +21,16 @@
 #include "dump.h"
 #include "pathnames.h"
 
-static char	lastmsg[512];
 static time_t	tschedule;
 
-/* Print one "  DUMP: " line and remember it for broadcast(). */
+/* Print one "  DUMP: " line. */
 static void
 vmsg(const char *fmt, va_list ap)
 {
-	va_list ap2;
-
-	va_copy(ap2, ap);
 	(void)fflush(stdout);
 	(void)fprintf(stderr, "  DUMP: ");
 	(void)vfprintf(stderr, fmt, ap);
 	(void)fflush(stderr);
-	(void)vsnprintf(lastmsg, sizeof(lastmsg), fmt, ap2);
-	va_end(ap2);
 }
 
 void
@@ -46,16 +40,6 @@ msg(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
-	va_end(ap);
-}
-
-void
-msgtail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vfprintf(stderr, fmt, ap);
 	va_end(ap);
 }
 
@@ -139,11 +123,6 @@ broadcast(const char *message)
 		(void)pclose(fp);
 	}
 	(void)sigaction(SIGPIPE, &osa, NULL);
-}
-
-void
-set_operators(void)
-{
 }
 
 /*
