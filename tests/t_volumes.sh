@@ -501,9 +501,7 @@ estimate_head()
 }
 estimate_body()
 {
-	require_tools makefs
-	make_tree_nonroot src
-	make_image fs.img src 2 le
+	small_image
 	est=$("$(dump_bin)" -0 -S -f never.dump fs.img 2>/dev/null) ||
 	    atf_fail "-S failed"
 	[ -e never.dump ] && atf_fail "-S wrote an output"
@@ -542,18 +540,6 @@ autoloader_body()
 	[ $rc -eq 3 ] || atf_fail "exit $rc for an output that cannot be opened"
 	grep -q 'Cannot open output.*nodir/v2' dump2.log ||
 	    atf_fail "the message does not name the output: $(tail -2 dump2.log)"
-}
-
-make_tree_nonroot()
-{
-	mkdir -p "$1/x/y"
-	rand_file "$1/x/a" 100000
-	rand_file "$1/x/y/b" 700000
-	_i=0
-	while [ $_i -lt 50 ]; do
-		rand_file "$1/f$_i" $((_i * 100))
-		_i=$((_i + 1))
-	done
 }
 
 atf_init_test_cases()
