@@ -4,10 +4,10 @@
  * is shared between processes.
  *
  * cread() is one read at an offset.  cread_slots() reads the disk slots
- * of one record: slots that follow each other on disk, or nearly (a gap
+ * of a batch of records: slots that follow each other on disk, or nearly (a gap
  * of at most CR_MAXGAP bytes: the unused tail of a fragment, a block
  * between two files), become one preadv(2) whose gaps land in a scratch
- * buffer, so a record of many small files costs one system call, not one
+ * buffer, so a batch of many small files costs a few system calls, not one
  * per file.  A run that does not come back whole is marked and the caller
  * reads its slots again one by one (bread(), with its retry by sector and
  * its messages), so this path decides speed only, never content.
@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "dump.h"
@@ -84,32 +85,51 @@ readrun(int fd, struct iovec *iov, int n, size_t total, off_t off)
 	return (0);
 }
 
+static int
+cmpslot(const void *a, const void *b)
+{
+	const struct cslot *x = *(const struct cslot *const *)a;
+	const struct cslot *y = *(const struct cslot *const *)b;
+
+	if (x->cs_off != y->cs_off)
+		return (x->cs_off < y->cs_off ? -1 : 1);
+	return (x < y ? -1 : x > y);
+}
+
 /*
- * Read n slots (at most MAXNTREC), each cs_len bytes at disk offset cs_off
- * into cs_buf, in as few system calls as their layout on disk allows: in
- * the order of their disk offsets (a record's files need not lie in inode
- * order on disk), joining neighbours.  Sets cs_ok for each slot read
- * whole; the caller reads the others itself.
+ * Read n slots, each cs_len bytes at disk offset cs_off into cs_buf, in
+ * as few system calls as their layout on disk allows: in the order of
+ * their disk offsets (the files of a batch of records need not lie in
+ * inode order on disk), joining neighbours.  Sets cs_ok for each slot
+ * read whole; the caller reads the others itself.
  */
 void
 cread_slots(int fd, struct cslot *cs, int n)
 {
+	static struct cslot **ord;
+	static int nord;
+	struct cslot **o;
 	struct iovec iov[CR_MAXIOV];
-	struct cslot *ord[MAXNTREC], *t;
 	off_t end, gap;
 	size_t total;
 	int i, j, k, m, niov;
 
-	/* Insertion sort by offset; zero-length slots need no read. */
-	for (i = m = 0; i < n && m < MAXNTREC; i++) {
-		cs[i].cs_ok = cs[i].cs_len == 0;
-		if (cs[i].cs_ok)
-			continue;
-		t = &cs[i];
-		for (j = m++; j > 0 && ord[j - 1]->cs_off > t->cs_off; j--)
-			ord[j] = ord[j - 1];
-		ord[j] = t;
+	if (n > nord) {
+		if ((o = reallocarray(ord, (size_t)n, sizeof(*o))) == NULL) {
+			for (i = 0; i < n; i++)
+				cs[i].cs_ok = 0;
+			return;		/* the caller reads them one by one */
+		}
+		ord = o;
+		nord = n;
 	}
+	/* Zero-length slots need no read. */
+	for (i = m = 0; i < n; i++) {
+		cs[i].cs_ok = cs[i].cs_len == 0;
+		if (!cs[i].cs_ok)
+			ord[m++] = &cs[i];
+	}
+	qsort(ord, (size_t)m, sizeof(*ord), cmpslot);
 	for (i = 0; i < m; i = j) {
 		niov = 0;
 		total = 0;

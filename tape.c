@@ -1,9 +1,13 @@
 /*
  * The tape side.  The master assembles records as lists of slots (an inline
  * 1 KB block, or a run of disk bytes) and hands them round a ring of three
- * slave processes.  Each slave reads its disk runs, waits for its turn,
- * writes its record, passes the turn on with SIGUSR2 and reports the byte
- * count back, so the master always knows which records reached the medium.
+ * slave processes, a batch of records at a time.  Each slave reads the
+ * disk runs of its batch, waits for its turn, writes the records one by
+ * one (one write(2) each, so a tape keeps its record size), passes the turn
+ * on with SIGUSR2 and reports how many records landed whole, so the master
+ * always knows which records reached the medium.  A batch is about 1 MB:
+ * the turn, the request and the answer are paid once per batch, not once
+ * per record.
  * When a volume ends (its size is reached, or the medium says so), the
  * records that did not land are written again at the start of the next
  * volume, after its TS_TAPE header.  Each volume is written by a child
@@ -32,7 +36,8 @@
 
 #define SLAVES		3
 #define SL_INLINE	(-1)	/* slot carries its block in the message */
-#define NREPLAY		(SLAVES + 1)
+#define BATCHBYTES	(1024 * 1024)	/* records of a batch, in bytes */
+#define BATCHRECS	64		/* and at most this many */
 
 /* One slot of a record: sl_ntp tape blocks from disk or inline. */
 struct slot {
@@ -41,18 +46,34 @@ struct slot {
 	int32_t		sl_ntp;		/* tape blocks covered */
 };
 
-/* A request as sent to a slave; inline blocks follow it. */
+/* A record's request: its slots, and how many blocks are inline. */
 struct req {
 	int32_t		rq_nslots;
 	int32_t		rq_ninline;
 	struct slot	rq_slots[MAXNTREC];
 };
 
-/* A slave's answer for one record. */
+/*
+ * A batch as sent to a slave: this header, then for each record a struct
+ * rhdr, its rh_nslots slots and its rh_ninline inline blocks.
+ */
+struct bhdr {
+	int32_t		bh_nrec;	/* records in the batch */
+	int32_t		bh_len;		/* bytes that follow */
+};
+
+struct rhdr {
+	int32_t		rh_nslots;
+	int32_t		rh_ninline;
+};
+
+/* A slave's answer for one batch. */
 struct rep {
-	int64_t		rp_wrote;	/* bytes written */
+	int64_t		rp_wrote;	/* bytes of the first record not whole */
+	int32_t		rp_nrec;	/* records written whole */
 	int32_t		rp_errno;	/* errno of a failed write, or 0 */
 	int32_t		rp_rderrs;	/* disk sectors that failed */
+	int32_t		rp_pad;
 };
 
 /*
@@ -75,8 +96,9 @@ struct rec {
 struct slave {
 	pid_t		 sl_pid;
 	int		 sl_fd;		/* master's end of the socketpair */
-	int		 sl_busy;	/* has a record outstanding */
-	struct rec	 sl_rec;	/* copy of that record */
+	int		 sl_busy;	/* its batch is sent, not answered */
+	int		 sl_nrec;	/* records in its batch */
+	struct rec	*sl_recs;	/* copies of them (nbatch) */
 };
 
 int64_t		 blockswritten;
@@ -85,6 +107,9 @@ int		 tapeno;
 static struct slave	 slaves[SLAVES];
 static int		 cur;		/* slave the next record goes to */
 static struct rec	 rec;		/* record being filled */
+static int		 nbatch;	/* records in a full batch */
+static unsigned char	*bmsg;		/* a batch message */
+static size_t		 bmsgmax;	/* its largest size */
 static int64_t		 pos;		/* stream position of the next block */
 static int64_t		 hdrend;	/* position just past the last header's data */
 static dino_t		 tino;		/* inode the stream is in */
@@ -107,8 +132,9 @@ static void	 putslot(int64_t, int32_t, int32_t, const void *, int64_t,
 		    dino_t);
 static void	 copyrec(struct rec *, const struct rec *);
 static void	 flushrec(void);
+static void	 sendbatch(void);
 static int	 getrep(struct slave *);
-static void	 endvolume(int, int);
+static void	 endvolume(int, int, int);
 static void	 openvolume(void);
 static void	 openvolume_prompt(int);
 static void	 closevolume(int);
@@ -203,14 +229,30 @@ alloctape(void)
 {
 	struct sigaction sa;
 	char *p, *list;
-	int i;
+	unsigned char *arena;
+	int i, j;
 
-	if ((rec.r_inline = calloc(ntrec, TP_BSIZE)) == NULL)
+	nbatch = BATCHBYTES / (ntrec * TP_BSIZE);
+	if (nbatch > BATCHRECS)
+		nbatch = BATCHRECS;
+	if (nbatch < 1)
+		nbatch = 1;
+	bmsgmax = sizeof(struct bhdr) + (size_t)nbatch *
+	    (sizeof(struct rhdr) + (size_t)ntrec * (sizeof(struct slot) +
+	    TP_BSIZE));
+	if ((rec.r_inline = calloc(ntrec, TP_BSIZE)) == NULL ||
+	    (bmsg = malloc(bmsgmax)) == NULL)
 		quit("out of memory\n");
-	for (i = 0; i < SLAVES; i++)
-		if ((slaves[i].sl_rec.r_inline = calloc(ntrec, TP_BSIZE)) ==
-		    NULL)
+	for (i = 0; i < SLAVES; i++) {
+		slaves[i].sl_recs = calloc((size_t)nbatch,
+		    sizeof(*slaves[i].sl_recs));
+		arena = calloc((size_t)nbatch * (size_t)ntrec, TP_BSIZE);
+		if (slaves[i].sl_recs == NULL || arena == NULL)
 			quit("out of memory\n");
+		for (j = 0; j < nbatch; j++)
+			slaves[i].sl_recs[j].r_inline = arena +
+			    (size_t)j * (size_t)ntrec * TP_BSIZE;
+	}
 	if ((list = strdup(tape)) == NULL)
 		quit("out of memory\n");
 	for (p = strtok(list, ","); p != NULL; p = strtok(NULL, ",")) {
@@ -421,8 +463,9 @@ copyrec(struct rec *dst, const struct rec *src)
 }
 
 /*
- * Hand the full record to the next slave in the ring, after collecting
- * that slave's answer about its previous record (three records ago).
+ * Add the full record to the batch of the slave whose turn in the ring is
+ * next, after collecting that slave's answer about its previous batch
+ * (three batches ago); send the batch when it is full.
  */
 static void
 flushrec(void)
@@ -433,17 +476,11 @@ flushrec(void)
 	checksignals();
 	if (sl->sl_busy && getrep(sl))
 		return;		/* a new volume took this record */
-	if (fullwrite(sl->sl_fd, &rec.r_req, sizeof(rec.r_req)) == -1 ||
-	    fullwrite(sl->sl_fd, rec.r_inline,
-	    (size_t)rec.r_req.rq_ninline * TP_BSIZE) == -1) {
-		checkslaves();
-		quit("cannot send to slave %d: %s\n", cur, strerror(errno));
-	}
-	sl->sl_busy = 1;
-	copyrec(&sl->sl_rec, &rec);
-	cur = (cur + 1) % SLAVES;
+	copyrec(&sl->sl_recs[sl->sl_nrec++], &rec);
 	memset(&rec.r_req, 0, sizeof(rec.r_req));
 	rec.r_filled = 0;
+	if (sl->sl_nrec == nbatch)
+		sendbatch();
 	timeest();
 
 	/* Count the record against the volume. */
@@ -458,19 +495,58 @@ flushrec(void)
 			full = asize > (double)tsize;
 	}
 	if (full)
-		endvolume(-1, 0);
+		endvolume(-1, 0, 0);
+}
+
+/* Send the batch being filled, if any, and go on to the next slave. */
+static void
+sendbatch(void)
+{
+	struct slave *sl = &slaves[cur];
+	struct bhdr bh;
+	struct rhdr rh;
+	struct rec *r;
+	unsigned char *m;
+	size_t n;
+	int i;
+
+	if (sl->sl_busy || sl->sl_nrec == 0)
+		return;
+	m = bmsg + sizeof(bh);
+	for (i = 0; i < sl->sl_nrec; i++) {
+		r = &sl->sl_recs[i];
+		rh.rh_nslots = r->r_req.rq_nslots;
+		rh.rh_ninline = r->r_req.rq_ninline;
+		memcpy(m, &rh, sizeof(rh));
+		m += sizeof(rh);
+		n = (size_t)rh.rh_nslots * sizeof(struct slot);
+		memcpy(m, r->r_req.rq_slots, n);
+		m += n;
+		n = (size_t)rh.rh_ninline * TP_BSIZE;
+		memcpy(m, r->r_inline, n);
+		m += n;
+	}
+	bh.bh_nrec = sl->sl_nrec;
+	bh.bh_len = (int32_t)(m - bmsg - sizeof(bh));
+	memcpy(bmsg, &bh, sizeof(bh));
+	if (fullwrite(sl->sl_fd, bmsg, (size_t)(m - bmsg)) == -1) {
+		checkslaves();
+		quit("cannot send to slave %d: %s\n", cur, strerror(errno));
+	}
+	sl->sl_busy = 1;
+	cur = (cur + 1) % SLAVES;
 }
 
 /*
- * Wait for a slave's answer about its record.  Returns 0 if the record was
- * written whole, 1 if it was not and a new volume has taken it over.
+ * Wait for a slave's answer about its batch.  Returns 0 if every record
+ * was written whole, 1 if one was not and a new volume has taken it and
+ * every later record over.
  */
 static int
 getrep(struct slave *sl)
 {
 	struct rep rp;
 	struct pollfd pfd;
-	size_t want = (size_t)ntrec * TP_BSIZE;
 	int64_t intovol;
 
 	/*
@@ -490,9 +566,12 @@ getrep(struct slave *sl)
 		    (int)(sl - slaves), (long)sl->sl_pid);
 	}
 	sl->sl_busy = 0;
+	if (rp.rp_nrec < 0 || rp.rp_nrec > sl->sl_nrec)
+		quit("slave %d sent a bad answer\n", (int)(sl - slaves));
 	readerrs_add(rp.rp_rderrs);
-	if (rp.rp_wrote == (int64_t)want) {
-		blockswritten += ntrec;
+	blockswritten += (int64_t)rp.rp_nrec * ntrec;
+	if (rp.rp_nrec == sl->sl_nrec) {
+		sl->sl_nrec = 0;
 		return (0);
 	}
 	intovol = blockswritten - firstrec;
@@ -525,23 +604,28 @@ getrep(struct slave *sl)
 	if (intovol == 0)
 		quit("%s: the volume ended in its first record; "
 		    "it cannot hold any of the dump\n", volpath);
-	endvolume((int)(sl - slaves), rp.rp_wrote > 0);
+	endvolume((int)(sl - slaves), rp.rp_nrec, rp.rp_wrote > 0);
 	return (1);
 }
 
 /*
  * End this volume and go on to the next.  failed >= 0 names the slave
- * whose record did not land: it and every later record are written again
- * on the next volume.  failed < 0: the volume is full; wait for the
- * records in flight first.
+ * whose record number first of its batch did not land: it and every
+ * later record are written again on the next volume.  failed < 0: the
+ * volume is full; send the last batch and wait for the batches in flight
+ * first.
  */
 static void
-endvolume(int failed, int partial)
+endvolume(int failed, int first, int partial)
 {
+	struct slave *sl;
 	struct rec *rp;
-	int i, n = 0, s, vol = volchanged;
+	unsigned char *arena;
+	size_t max = (size_t)SLAVES * (size_t)nbatch + 1;
+	int i, j, n = 0, s, vol = volchanged;
 
 	if (failed < 0) {
+		sendbatch();
 		for (i = 0; i < SLAVES; i++) {
 			s = (cur + i) % SLAVES;
 			if (slaves[s].sl_busy && getrep(&slaves[s]))
@@ -553,24 +637,32 @@ endvolume(int failed, int partial)
 		startnewtape(NULL, 0);
 		return;
 	}
-	if ((rp = calloc(NREPLAY, sizeof(*rp))) == NULL)
+	/*
+	 * In stream order: the rest of the failed batch, the batches sent
+	 * after it (ring order), the one not sent yet, the record being
+	 * filled.
+	 */
+	if ((rp = calloc(max, sizeof(*rp))) == NULL ||
+	    (arena = calloc(max * (size_t)ntrec, TP_BSIZE)) == NULL)
 		quit("out of memory\n");
+	for (i = 0; i < (int)max; i++)
+		rp[i].r_inline = arena + (size_t)i * (size_t)ntrec * TP_BSIZE;
 	for (i = 0; i < SLAVES; i++) {
 		s = (failed + i) % SLAVES;
-		if (s != failed && !slaves[s].sl_busy)
+		sl = &slaves[s];
+		if (s == failed)
+			j = first;
+		else if (sl->sl_busy || s == cur)
+			j = 0;
+		else
 			continue;
-		if ((rp[n].r_inline = malloc((size_t)ntrec * TP_BSIZE)) ==
-		    NULL)
-			quit("out of memory\n");
-		copyrec(&rp[n++], &slaves[s].sl_rec);
-		slaves[s].sl_busy = 0;
+		for (; j < sl->sl_nrec; j++)
+			copyrec(&rp[n++], &sl->sl_recs[j]);
+		sl->sl_busy = 0;
+		sl->sl_nrec = 0;
 	}
-	if (rec.r_filled > 0) {
-		if ((rp[n].r_inline = malloc((size_t)ntrec * TP_BSIZE)) ==
-		    NULL)
-			quit("out of memory\n");
+	if (rec.r_filled > 0)
 		copyrec(&rp[n++], &rec);
-	}
 	memset(&rec.r_req, 0, sizeof(rec.r_req));
 	rec.r_filled = 0;
 	killall();
@@ -581,8 +673,7 @@ endvolume(int failed, int partial)
 		    strerror(errno));
 	closevolume(0);
 	startnewtape(rp, n);
-	for (i = 0; i < n; i++)
-		free(rp[i].r_inline);
+	free(arena);
 	free(rp);
 }
 
@@ -839,22 +930,25 @@ closevolume(int ok)
 /*
  * Write the end of the dump: TS_END headers to a full record, then wait
  * for every record to be answered.  If the medium ends in these last
- * records they go on to a new volume like any others, and the end is
- * written again there.
+ * records they go on to a new volume like any others, TS_END headers
+ * included; there, shifted by the volume header, the last of them only
+ * needs more TS_END headers to fill its record.
  */
 void
 trailer(void)
 {
-	int i, s, vol;
+	int i, s, vol, once = 1;
 
 	do {
 		spcl.c_type = TS_END;
 		spcl.c_count = 0;
 		memset(spcl.c_addr, 0, sizeof(spcl.c_addr));
-		do
+		while (once || rec.r_filled != 0) {
 			writeheader(maxino - 1);
-		while (rec.r_filled != 0);
+			once = 0;
+		}
 		vol = volchanged;
+		sendbatch();
 		for (i = 0; i < SLAVES && vol == volchanged; i++) {
 			s = (cur + i) % SLAVES;
 			if (slaves[s].sl_busy)
@@ -905,6 +999,7 @@ enslave(void)
 		(void)close(sv[1]);
 		slaves[i].sl_fd = sv[0];
 		slaves[i].sl_busy = 0;
+		slaves[i].sl_nrec = 0;
 	}
 	for (i = 0; i < SLAVES; i++) {
 		next = slaves[(i + 1) % SLAVES].sl_pid;
@@ -916,26 +1011,28 @@ enslave(void)
 }
 
 /*
- * A slave: read a request, fill the record, take the turn, write it, pass
- * the turn, report.  A record that did not land whole keeps the turn, so
- * nothing is written after it on this volume.  It never returns.
+ * A slave: read a batch, fill its records, take the turn, write them one
+ * by one, pass the turn, report.  A record that did not land whole keeps
+ * the turn, so nothing is written after it on this volume.  It never
+ * returns.
  */
 static void
 doslave(int fd, int num, pid_t master)
 {
-	struct req rq;
+	struct bhdr bh;
+	struct rhdr rh;
 	struct rep rp;
 	struct sigaction sa;
 	struct timespec ts;
 	struct itimerval it;
 	struct slot *s;
-	struct cslot cs[MAXNTREC];
-	unsigned char *buf, *inl, *p;
+	struct cslot *cs;
+	unsigned char *buf, *msg, *m, *mend, *inl, *p, *rb;
 	sigset_t set;
 	pid_t next;
-	ssize_t n, w;
+	ssize_t n, w = 0;
 	size_t size = (size_t)ntrec * TP_BSIZE, cap;
-	int i, haveturn = (num == 0), bad, k, nd;
+	int i, haveturn = (num == 0), bad, k, nd, r;
 
 	isslave = 1;
 	memset(&sa, 0, sizeof(sa));
@@ -955,51 +1052,75 @@ doslave(int fd, int num, pid_t master)
 	memset(&it, 0, sizeof(it));
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR2);
-	if ((buf = malloc(size)) == NULL || (inl = malloc(size)) == NULL)
+	if ((buf = malloc(size * (size_t)nbatch)) == NULL ||
+	    (msg = malloc(bmsgmax)) == NULL ||
+	    (cs = calloc((size_t)nbatch * (size_t)ntrec, sizeof(*cs))) ==
+	    NULL)
 		_exit(X_ABORT);
 	if (fullread(fd, &next, sizeof(next)) != (ssize_t)sizeof(next))
 		_exit(X_ABORT);
 	for (;;) {
-		n = fullread(fd, &rq, sizeof(rq));
+		n = fullread(fd, &bh, sizeof(bh));
 		if (n == 0 && getppid() != master)
 			_exit(X_ABORT);
 		if (n == 0)
 			break;
-		if (n != (ssize_t)sizeof(rq) || rq.rq_nslots < 0 ||
-		    rq.rq_nslots > ntrec || rq.rq_ninline < 0 ||
-		    rq.rq_ninline > ntrec)
+		if (n != (ssize_t)sizeof(bh) || bh.bh_nrec < 1 ||
+		    bh.bh_nrec > nbatch || bh.bh_len < 0 ||
+		    (size_t)bh.bh_len > bmsgmax ||
+		    fullread(fd, msg, (size_t)bh.bh_len) != bh.bh_len)
 			_exit(X_ABORT);
-		if (rq.rq_ninline > 0 && fullread(fd, inl,
-		    (size_t)rq.rq_ninline * TP_BSIZE) !=
-		    (ssize_t)rq.rq_ninline * TP_BSIZE)
-			_exit(X_ABORT);
-		bad = 0;
-		p = buf;
-		for (i = k = nd = 0; i < rq.rq_nslots; i++) {
-			s = &rq.rq_slots[i];
-			cap = (size_t)s->sl_ntp * TP_BSIZE;
-			if (s->sl_ntp < 1 || (size_t)(p - buf) + cap > size ||
-			    s->sl_len < 0 || (size_t)s->sl_len > cap)
+		/*
+		 * Lay the records out in buf: inline blocks copied, disk
+		 * slots listed for one sorted read of the whole batch.
+		 */
+		m = msg;
+		mend = msg + bh.bh_len;
+		nd = 0;
+		for (r = 0; r < bh.bh_nrec; r++) {
+			if ((size_t)(mend - m) < sizeof(rh))
 				_exit(X_ABORT);
-			if (s->sl_off == SL_INLINE) {
-				if (k >= rq.rq_ninline)
+			memcpy(&rh, m, sizeof(rh));
+			m += sizeof(rh);
+			if (rh.rh_nslots < 1 || rh.rh_nslots > ntrec ||
+			    rh.rh_ninline < 0 || rh.rh_ninline > ntrec ||
+			    (size_t)(mend - m) < (size_t)rh.rh_nslots *
+			    sizeof(*s) + (size_t)rh.rh_ninline * TP_BSIZE)
+				_exit(X_ABORT);
+			/* Every part of the message is 8-byte aligned. */
+			s = (struct slot *)(void *)m;
+			inl = m + (size_t)rh.rh_nslots * sizeof(*s);
+			m = inl + (size_t)rh.rh_ninline * TP_BSIZE;
+			rb = p = buf + (size_t)r * size;
+			for (i = k = 0; i < rh.rh_nslots; i++, s++) {
+				cap = (size_t)s->sl_ntp * TP_BSIZE;
+				if (s->sl_ntp < 1 ||
+				    (size_t)(p - rb) + cap > size ||
+				    s->sl_len < 0 || (size_t)s->sl_len > cap)
 					_exit(X_ABORT);
-				memcpy(p, inl + (size_t)k++ * TP_BSIZE,
-				    TP_BSIZE);
-			} else {
-				cs[nd].cs_off = s->sl_off;
-				cs[nd].cs_len = (size_t)s->sl_len;
-				cs[nd].cs_buf = p;
-				cs[nd++].cs_ok = 0;
-				memset(p + s->sl_len, 0,
-				    cap - (size_t)s->sl_len);
+				if (s->sl_off == SL_INLINE) {
+					if (k >= rh.rh_ninline)
+						_exit(X_ABORT);
+					memcpy(p, inl + (size_t)k++ * TP_BSIZE,
+					    TP_BSIZE);
+				} else {
+					cs[nd].cs_off = s->sl_off;
+					cs[nd].cs_len = (size_t)s->sl_len;
+					cs[nd].cs_buf = p;
+					cs[nd++].cs_ok = 0;
+					memset(p + s->sl_len, 0,
+					    cap - (size_t)s->sl_len);
+				}
+				p += cap;
 			}
-			p += cap;
+			if ((size_t)(p - rb) != size)
+				_exit(X_ABORT);
 		}
-		if ((size_t)(p - buf) != size)
+		if (m != mend)
 			_exit(X_ABORT);
 		/* The disk slots in as few reads as they allow. */
 		cread_slots(diskfd, cs, nd);
+		bad = 0;
 		for (i = 0; i < nd; i++)
 			if (!cs[i].cs_ok)
 				bad += bread(cs[i].cs_off, cs[i].cs_buf,
@@ -1019,32 +1140,39 @@ doslave(int fd, int num, pid_t master)
 			it.it_value.tv_sec = it.it_interval.tv_sec = 1;
 			(void)setitimer(ITIMER_REAL, &it, NULL);
 		}
-		for (w = 0; w < (ssize_t)size; ) {
-			if (host != NULL)
-				n = rmtwrite(buf + w, size - (size_t)w);
-			else
-				n = write(tapefd, buf + w, size - (size_t)w);
-			if (n == -1 && errno == EINTR) {
-				if (getppid() != master)
-					_exit(X_ABORT);
-				continue;
+		for (r = 0; r < bh.bh_nrec; r++) {
+			rb = buf + (size_t)r * size;
+			for (w = 0; w < (ssize_t)size; ) {
+				if (host != NULL)
+					n = rmtwrite(rb + w, size - (size_t)w);
+				else
+					n = write(tapefd, rb + w,
+					    size - (size_t)w);
+				if (n == -1 && errno == EINTR) {
+					if (getppid() != master)
+						_exit(X_ABORT);
+					continue;
+				}
+				if (n <= 0) {
+					rp.rp_errno = n == 0 ? 0 : errno;
+					break;
+				}
+				w += n;
 			}
-			if (n <= 0) {
-				rp.rp_errno = n == 0 ? 0 : errno;
+			if (w != (ssize_t)size)
 				break;
-			}
-			w += n;
 		}
 		if (host == NULL) {
 			it.it_value.tv_sec = it.it_interval.tv_sec = 0;
 			(void)setitimer(ITIMER_REAL, &it, NULL);
 		}
-		rp.rp_wrote = w;
-		if (w == (ssize_t)size) {
+		rp.rp_nrec = r;
+		if (r == bh.bh_nrec) {
 			haveturn = 0;
 			if (kill(next, SIGUSR2) == -1 && errno != ESRCH)
 				_exit(X_ABORT);
-		}
+		} else
+			rp.rp_wrote = w;
 		if (fullwrite(fd, &rp, sizeof(rp)) == -1)
 			_exit(X_ABORT);
 	}
@@ -1062,6 +1190,7 @@ killall(void)
 			(void)close(slaves[i].sl_fd);
 		slaves[i].sl_fd = -1;
 		slaves[i].sl_busy = 0;
+		slaves[i].sl_nrec = 0;
 		if (slaves[i].sl_pid > 0)
 			(void)kill(slaves[i].sl_pid, SIGKILL);
 	}

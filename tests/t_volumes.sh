@@ -92,7 +92,7 @@ no_leftovers()
 atf_test_case eom_sweep
 eom_sweep_head()
 {
-	atf_set descr "end of media at, just after, inside and just before record boundaries (ENOSPC, short and zero writes), -b 1, 10, 64"
+	atf_set descr "end of media at, just after, inside and just before record boundaries (ENOSPC, short and zero writes), -b 1, 10, 64, and inside the second and third slave's batch"
 	atf_set timeout 600
 }
 eom_sweep_body()
@@ -103,7 +103,8 @@ eom_sweep_body()
 	for c in "20480 enospc 10" "20481 enospc 10" "25600 enospc 10" \
 	    "30719 enospc 10" "30720 zero 10" "51200 enospc 10" \
 	    "9000 enospc 1" "3072 zero 1" "140000 enospc 64" \
-	    "196607 zero 64" "65537 enospc 32"; do
+	    "196607 zero 64" "65537 enospc 32" "100000 enospc 1" \
+	    "200000 zero 1" "150000 enospc 2"; do
 		# shellcheck disable=SC2086
 		set -- $c
 		n=$((n + 1))
