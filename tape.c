@@ -7,7 +7,9 @@
  * on with SIGUSR2 and reports how many records landed whole, so the master
  * always knows which records reached the medium.  A batch is about 1 MB:
  * the turn, the request and the answer are paid once per batch, not once
- * per record.
+ * per record.  The batch itself (slot lists and inline blocks) is laid out
+ * in a memory area the master shares with that slave; the socket carries
+ * only its size.
  * When a volume ends (its size is reached, or the medium says so), the
  * records that did not land are written again at the start of the next
  * volume, after its TS_TAPE header.  Each volume is written by a child
@@ -15,6 +17,7 @@
  * again if the volume has to be rewritten.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -54,12 +57,12 @@ struct req {
 };
 
 /*
- * A batch as sent to a slave: this header, then for each record a struct
- * rhdr, its rh_nslots slots and its rh_ninline inline blocks.
+ * A batch: in the slave's shared area, for each record a struct rhdr, its
+ * rh_nslots slots and its rh_ninline inline blocks; on the socket, this.
  */
 struct bhdr {
 	int32_t		bh_nrec;	/* records in the batch */
-	int32_t		bh_len;		/* bytes that follow */
+	int32_t		bh_len;		/* bytes of the area they take */
 };
 
 struct rhdr {
@@ -98,7 +101,9 @@ struct slave {
 	int		 sl_fd;		/* master's end of the socketpair */
 	int		 sl_busy;	/* its batch is sent, not answered */
 	int		 sl_nrec;	/* records in its batch */
-	struct rec	*sl_recs;	/* copies of them (nbatch) */
+	struct rec	*sl_recs;	/* their bookkeeping (nbatch) */
+	unsigned char	*sl_area;	/* the batch, shared with the slave */
+	size_t		 sl_len;	/* bytes of it in use */
 };
 
 int64_t		 blockswritten;
@@ -108,8 +113,7 @@ static struct slave	 slaves[SLAVES];
 static int		 cur;		/* slave the next record goes to */
 static struct rec	 rec;		/* record being filled */
 static int		 nbatch;	/* records in a full batch */
-static unsigned char	*bmsg;		/* a batch message */
-static size_t		 bmsgmax;	/* its largest size */
+static size_t		 bmsgmax;	/* largest batch in an area */
 static int64_t		 pos;		/* stream position of the next block */
 static int64_t		 hdrend;	/* position just past the last header's data */
 static dino_t		 tino;		/* inode the stream is in */
@@ -132,6 +136,7 @@ static void	 putslot(int64_t, int32_t, int32_t, const void *, int64_t,
 		    dino_t);
 static void	 copyrec(struct rec *, const struct rec *);
 static void	 flushrec(void);
+static void	 addrec(struct slave *);
 static void	 sendbatch(void);
 static int	 getrep(struct slave *);
 static void	 endvolume(int, int, int);
@@ -229,29 +234,33 @@ alloctape(void)
 {
 	struct sigaction sa;
 	char *p, *list;
-	unsigned char *arena;
-	int i, j;
+	unsigned char *area;
+	int i;
 
 	nbatch = BATCHBYTES / (ntrec * TP_BSIZE);
 	if (nbatch > BATCHRECS)
 		nbatch = BATCHRECS;
 	if (nbatch < 1)
 		nbatch = 1;
-	bmsgmax = sizeof(struct bhdr) + (size_t)nbatch *
-	    (sizeof(struct rhdr) + (size_t)ntrec * (sizeof(struct slot) +
-	    TP_BSIZE));
-	if ((rec.r_inline = calloc(ntrec, TP_BSIZE)) == NULL ||
-	    (bmsg = malloc(bmsgmax)) == NULL)
+	bmsgmax = (size_t)nbatch * (sizeof(struct rhdr) + (size_t)ntrec *
+	    (sizeof(struct slot) + TP_BSIZE));
+	if ((rec.r_inline = calloc(ntrec, TP_BSIZE)) == NULL)
 		quit("out of memory\n");
+	/*
+	 * One shared mapping, made before any fork, so the slaves of every
+	 * volume see it at the same address.  A slave only reads its area,
+	 * and only between the master's message and its own answer.
+	 */
+	area = mmap(NULL, bmsgmax * SLAVES, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		quit("cannot map the batch areas: %s\n", strerror(errno));
 	for (i = 0; i < SLAVES; i++) {
 		slaves[i].sl_recs = calloc((size_t)nbatch,
 		    sizeof(*slaves[i].sl_recs));
-		arena = calloc((size_t)nbatch * (size_t)ntrec, TP_BSIZE);
-		if (slaves[i].sl_recs == NULL || arena == NULL)
+		if (slaves[i].sl_recs == NULL)
 			quit("out of memory\n");
-		for (j = 0; j < nbatch; j++)
-			slaves[i].sl_recs[j].r_inline = arena +
-			    (size_t)j * (size_t)ntrec * TP_BSIZE;
+		slaves[i].sl_area = area + (size_t)i * bmsgmax;
 	}
 	if ((list = strdup(tape)) == NULL)
 		quit("out of memory\n");
@@ -476,7 +485,7 @@ flushrec(void)
 	checksignals();
 	if (sl->sl_busy && getrep(sl))
 		return;		/* a new volume took this record */
-	copyrec(&sl->sl_recs[sl->sl_nrec++], &rec);
+	addrec(sl);
 	memset(&rec.r_req, 0, sizeof(rec.r_req));
 	rec.r_filled = 0;
 	if (sl->sl_nrec == nbatch)
@@ -498,38 +507,45 @@ flushrec(void)
 		endvolume(-1, 0, 0);
 }
 
+/*
+ * Add the full record to the slave's batch: its slots and inline blocks
+ * go to the shared area, its bookkeeping (for a replay) to sl_recs, with
+ * the inline blocks left where they are in the area.
+ */
+static void
+addrec(struct slave *sl)
+{
+	struct rec *r = &sl->sl_recs[sl->sl_nrec++];
+	struct rhdr rh;
+	unsigned char *m = sl->sl_area + sl->sl_len;
+	size_t n;
+
+	rh.rh_nslots = rec.r_req.rq_nslots;
+	rh.rh_ninline = rec.r_req.rq_ninline;
+	memcpy(m, &rh, sizeof(rh));
+	m += sizeof(rh);
+	n = (size_t)rh.rh_nslots * sizeof(struct slot);
+	memcpy(m, rec.r_req.rq_slots, n);
+	m += n;
+	n = (size_t)rh.rh_ninline * TP_BSIZE;
+	memcpy(m, rec.r_inline, n);
+	*r = rec;
+	r->r_inline = m;
+	sl->sl_len = (size_t)(m + n - sl->sl_area);
+}
+
 /* Send the batch being filled, if any, and go on to the next slave. */
 static void
 sendbatch(void)
 {
 	struct slave *sl = &slaves[cur];
 	struct bhdr bh;
-	struct rhdr rh;
-	struct rec *r;
-	unsigned char *m;
-	size_t n;
-	int i;
 
 	if (sl->sl_busy || sl->sl_nrec == 0)
 		return;
-	m = bmsg + sizeof(bh);
-	for (i = 0; i < sl->sl_nrec; i++) {
-		r = &sl->sl_recs[i];
-		rh.rh_nslots = r->r_req.rq_nslots;
-		rh.rh_ninline = r->r_req.rq_ninline;
-		memcpy(m, &rh, sizeof(rh));
-		m += sizeof(rh);
-		n = (size_t)rh.rh_nslots * sizeof(struct slot);
-		memcpy(m, r->r_req.rq_slots, n);
-		m += n;
-		n = (size_t)rh.rh_ninline * TP_BSIZE;
-		memcpy(m, r->r_inline, n);
-		m += n;
-	}
 	bh.bh_nrec = sl->sl_nrec;
-	bh.bh_len = (int32_t)(m - bmsg - sizeof(bh));
-	memcpy(bmsg, &bh, sizeof(bh));
-	if (fullwrite(sl->sl_fd, bmsg, (size_t)(m - bmsg)) == -1) {
+	bh.bh_len = (int32_t)sl->sl_len;
+	if (fullwrite(sl->sl_fd, &bh, sizeof(bh)) == -1) {
 		checkslaves();
 		quit("cannot send to slave %d: %s\n", cur, strerror(errno));
 	}
@@ -572,6 +588,7 @@ getrep(struct slave *sl)
 	blockswritten += (int64_t)rp.rp_nrec * ntrec;
 	if (rp.rp_nrec == sl->sl_nrec) {
 		sl->sl_nrec = 0;
+		sl->sl_len = 0;
 		return (0);
 	}
 	intovol = blockswritten - firstrec;
@@ -660,6 +677,7 @@ endvolume(int failed, int first, int partial)
 			copyrec(&rp[n++], &sl->sl_recs[j]);
 		sl->sl_busy = 0;
 		sl->sl_nrec = 0;
+		sl->sl_len = 0;
 	}
 	if (rec.r_filled > 0)
 		copyrec(&rp[n++], &rec);
@@ -1000,6 +1018,7 @@ enslave(void)
 		slaves[i].sl_fd = sv[0];
 		slaves[i].sl_busy = 0;
 		slaves[i].sl_nrec = 0;
+		slaves[i].sl_len = 0;
 	}
 	for (i = 0; i < SLAVES; i++) {
 		next = slaves[(i + 1) % SLAVES].sl_pid;
@@ -1052,8 +1071,8 @@ doslave(int fd, int num, pid_t master)
 	memset(&it, 0, sizeof(it));
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR2);
+	msg = slaves[num].sl_area;
 	if ((buf = malloc(size * (size_t)nbatch)) == NULL ||
-	    (msg = malloc(bmsgmax)) == NULL ||
 	    (cs = calloc((size_t)nbatch * (size_t)ntrec, sizeof(*cs))) ==
 	    NULL)
 		_exit(X_ABORT);
@@ -1067,8 +1086,7 @@ doslave(int fd, int num, pid_t master)
 			break;
 		if (n != (ssize_t)sizeof(bh) || bh.bh_nrec < 1 ||
 		    bh.bh_nrec > nbatch || bh.bh_len < 0 ||
-		    (size_t)bh.bh_len > bmsgmax ||
-		    fullread(fd, msg, (size_t)bh.bh_len) != bh.bh_len)
+		    (size_t)bh.bh_len > bmsgmax)
 			_exit(X_ABORT);
 		/*
 		 * Lay the records out in buf: inline blocks copied, disk
@@ -1191,6 +1209,7 @@ killall(void)
 		slaves[i].sl_fd = -1;
 		slaves[i].sl_busy = 0;
 		slaves[i].sl_nrec = 0;
+		slaves[i].sl_len = 0;
 		if (slaves[i].sl_pid > 0)
 			(void)kill(slaves[i].sl_pid, SIGKILL);
 	}
