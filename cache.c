@@ -129,7 +129,8 @@ cread_slots(int fd, struct cslot *cs, int n)
 		if (!cs[i].cs_ok)
 			ord[m++] = &cs[i];
 	}
-	qsort(ord, (size_t)m, sizeof(*ord), cmpslot);
+	if (m > 1)
+		qsort(ord, (size_t)m, sizeof(*ord), cmpslot);
 	for (i = 0; i < m; i = j) {
 		niov = 0;
 		total = 0;
