@@ -124,6 +124,8 @@ static int		 tapefd = -1;
 static int		 tapeisreg;
 int		 isslave;
 static int		 volchanged;	/* bumped at each new volume */
+static int		 nreplayed;	/* records this volume took over */
+static int		 lastrec;	/* the record being flushed ends the dump */
 static char		**volnames;	/* -f list */
 static int		 nvolnames;
 static char		*volpath;	/* output of this volume */
@@ -480,8 +482,9 @@ static void
 flushrec(void)
 {
 	struct slave *sl = &slaves[cur];
-	int full;
+	int full, last = lastrec;
 
+	lastrec = 0;
 	checksignals();
 	if (sl->sl_busy && getrep(sl))
 		return;		/* a new volume took this record */
@@ -497,7 +500,7 @@ flushrec(void)
 	asize += (double)ntrec * TP_BSIZE / (double)density +
 	    (cartridge ? 16 : density >= 625 ? 5 : 8);
 	full = 0;
-	if (!pipeout) {
+	if (!pipeout && !last) {
 		if (blocksperfile > 0)
 			full = sentthisvol * ntrec >= blocksperfile;
 		else if (!unlimited)
@@ -757,6 +760,7 @@ startnewtape(void *replayp, int nreplay)
 	tapeno++;
 	firstrec = blockswritten;
 	volchanged++;
+	nreplayed = nreplay;
 	if (!pipeout) {
 		for (;;) {
 			pid = fork();
@@ -950,20 +954,23 @@ closevolume(int ok)
  * for every record to be answered.  If the medium ends in these last
  * records they go on to a new volume like any others, TS_END headers
  * included; there, shifted by the volume header, the last of them only
- * needs more TS_END headers to fill its record.
+ * needs more TS_END headers to fill its record.  A volume started because
+ * the last one was full gets TS_END headers of its own.
  */
 void
 trailer(void)
 {
-	int i, s, vol, once = 1;
+	int i, s, vol, more = 1;
 
 	do {
 		spcl.c_type = TS_END;
 		spcl.c_count = 0;
 		memset(spcl.c_addr, 0, sizeof(spcl.c_addr));
-		while (once || rec.r_filled != 0) {
+		while (more || rec.r_filled != 0) {
+			/* A volume this one fills is the last: no new one. */
+			lastrec = rec.r_filled == ntrec - 1;
 			writeheader(maxino - 1);
-			once = 0;
+			more = 0;
 		}
 		vol = volchanged;
 		sendbatch();
@@ -972,6 +979,7 @@ trailer(void)
 			if (slaves[s].sl_busy)
 				(void)getrep(&slaves[s]);
 		}
+		more = nreplayed == 0;
 	} while (vol != volchanged);
 	closevolume(1);
 	if (readerrs > 0) {

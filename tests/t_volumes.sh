@@ -178,6 +178,28 @@ blocks_per_volume_body()
 	restore_set r 8 "$@"
 }
 
+atf_test_case end_fills_volume
+end_fills_volume_head()
+{
+	atf_set descr "a dump that ends exactly at the end of a -B volume takes no further volume"
+}
+end_fills_volume_body()
+{
+	small_image
+	for b in 1 8; do
+		dump_ok -0 -b "$b" -f "whole$b.dump" fs.img
+		kb=$(($(stat -c %s "whole$b.dump") / 1024))
+		mkdir "s$b"
+		"$(dump_bin)" -0 -b "$b" -B "$kb" -f "$(names "$PWD/s$b/vol" 2)" \
+		    fs.img </dev/null >"s$b.log" 2>&1 ||
+		    atf_fail "-b $b -B $kb: dump failed: $(tail -2 "s$b.log")"
+		[ -e "s$b/vol2" ] && atf_fail "-b $b -B $kb: a second volume was started"
+		[ "$(stat -c %s "s$b/vol1")" -eq $((kb * 1024)) ] ||
+		    atf_fail "-b $b -B $kb: the volume is not the whole dump"
+		restore_set "r$b" "$b" "$PWD/s$b/vol1"
+	done
+}
+
 atf_test_case tape_length
 tape_length_head()
 {
@@ -548,6 +570,7 @@ atf_init_test_cases()
 	atf_add_test_case eom_sweep
 	atf_add_test_case eom_in_trailer
 	atf_add_test_case blocks_per_volume
+	atf_add_test_case end_fills_volume
 	atf_add_test_case tape_length
 	atf_add_test_case tmpfs_full
 	atf_add_test_case no_terminal
