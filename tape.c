@@ -2,10 +2,11 @@
  * The tape side.  The master assembles records as lists of slots (an inline
  * 1 KB block, or a run of disk bytes) and hands them round a ring of three
  * slave processes, a batch of records at a time.  Each slave reads the
- * disk runs of its batch, waits for its turn, writes the records one by
- * one (one write(2) each, so a tape keeps its record size), passes the turn
- * on with SIGUSR2 and reports how many records landed whole, so the master
- * always knows which records reached the medium.  A batch is about 1 MB:
+ * disk runs of its batch, waits for its turn, writes the records (one
+ * write(2) each to a device, so a tape keeps its record size; the batch in
+ * one write to a file or pipe), passes the turn on with SIGUSR2 and
+ * reports how many records landed whole, so the master always knows which
+ * records reached the medium.  A batch is about 1 MB:
  * the turn, the request and the answer are paid once per batch, not once
  * per record.  The batch itself (slot lists and inline blocks) is laid out
  * in a memory area the master shares with that slave; the socket carries
@@ -122,6 +123,7 @@ static int64_t		 sentthisvol;	/* records sent to this volume */
 static double		 asize;		/* tape used, 0.1 inch */
 static int		 tapefd = -1;
 static int		 tapeisreg;
+static int		 tapebulk;	/* a file or pipe: a batch per write */
 int		 isslave;
 static int		 volchanged;	/* bumped at each new volume */
 static int		 nreplayed;	/* records this volume took over */
@@ -143,6 +145,7 @@ static void	 sendbatch(void);
 static int	 getrep(struct slave *);
 static void	 endvolume(int, int, int);
 static void	 openvolume(void);
+static void	 setouttype(const struct stat *);
 static void	 openvolume_prompt(int);
 static void	 closevolume(int);
 static void	 replay(struct rec *, int);
@@ -859,11 +862,11 @@ openvolume(void)
 	int e;
 
 	host = NULL;
-	tapeisreg = 0;
+	tapeisreg = tapebulk = 0;
 	if (pipeout) {
 		tapefd = STDOUT_FILENO;
-		if (fstat(tapefd, &st) == 0 && S_ISREG(st.st_mode))
-			tapeisreg = 1;
+		if (fstat(tapefd, &st) == 0)
+			setouttype(&st);
 		return;
 	}
 	free(volcopy);
@@ -897,8 +900,20 @@ openvolume(void)
 			dumpabort(0);
 		t0 = time(NULL);
 	}
-	if (host == NULL && fstat(tapefd, &st) == 0 && S_ISREG(st.st_mode))
-		tapeisreg = 1;
+	if (host == NULL && fstat(tapefd, &st) == 0)
+		setouttype(&st);
+}
+
+/*
+ * A regular file or a pipe has no records of its own: the slaves write a
+ * whole batch at once, and a short write still says which records landed
+ * whole.  A device (a tape) gets one write per record.
+ */
+static void
+setouttype(const struct stat *st)
+{
+	tapeisreg = S_ISREG(st->st_mode);
+	tapebulk = S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode);
 }
 
 /*
@@ -1038,6 +1053,36 @@ enslave(void)
 }
 
 /*
+ * In a slave: write len bytes to the output, going on after short writes.
+ * Returns the bytes written; if that is short, *err is the errno of the
+ * failed write (0 for a write of nothing).
+ */
+static ssize_t
+outwrite(const unsigned char *p, size_t len, int32_t *err, pid_t master)
+{
+	size_t w = 0;
+	ssize_t n;
+
+	while (w < len) {
+		if (host != NULL)
+			n = rmtwrite(p + w, len - w);
+		else
+			n = write(tapefd, p + w, len - w);
+		if (n == -1 && errno == EINTR) {
+			if (getppid() != master)
+				_exit(X_ABORT);
+			continue;
+		}
+		if (n <= 0) {
+			*err = n == 0 ? 0 : errno;
+			break;
+		}
+		w += (size_t)n;
+	}
+	return ((ssize_t)w);
+}
+
+/*
  * A slave: read a batch, fill its records, take the turn, write them one
  * by one, pass the turn, report.  A record that did not land whole keeps
  * the turn, so nothing is written after it on this volume.  It never
@@ -1166,27 +1211,18 @@ doslave(int fd, int num, pid_t master)
 			it.it_value.tv_sec = it.it_interval.tv_sec = 1;
 			(void)setitimer(ITIMER_REAL, &it, NULL);
 		}
-		for (r = 0; r < bh.bh_nrec; r++) {
-			rb = buf + (size_t)r * size;
-			for (w = 0; w < (ssize_t)size; ) {
-				if (host != NULL)
-					n = rmtwrite(rb + w, size - (size_t)w);
-				else
-					n = write(tapefd, rb + w,
-					    size - (size_t)w);
-				if (n == -1 && errno == EINTR) {
-					if (getppid() != master)
-						_exit(X_ABORT);
-					continue;
-				}
-				if (n <= 0) {
-					rp.rp_errno = n == 0 ? 0 : errno;
+		if (tapebulk) {
+			w = outwrite(buf, size * (size_t)bh.bh_nrec,
+			    &rp.rp_errno, master);
+			r = (int)(w / (ssize_t)size);
+			w -= (ssize_t)r * (ssize_t)size;
+		} else {
+			for (r = 0; r < bh.bh_nrec; r++) {
+				w = outwrite(buf + (size_t)r * size, size,
+				    &rp.rp_errno, master);
+				if (w != (ssize_t)size)
 					break;
-				}
-				w += n;
 			}
-			if (w != (ssize_t)size)
-				break;
 		}
 		if (host == NULL) {
 			it.it_value.tv_sec = it.it_interval.tv_sec = 0;

@@ -126,6 +126,36 @@ eom_sweep_body()
 	done
 }
 
+atf_test_case eom_tape
+eom_tape_head()
+{
+	atf_set descr "end of media on a device (a write per record, as on a tape): at a record inside the first, second and third slave's batch"
+	atf_set timeout 300
+}
+eom_tape_body()
+{
+	small_image
+	build_shim
+	n=0
+	for c in "20480 enospc 10" "30720 zero 10" "131072 enospc 64" \
+	    "40960 enospc 1" "100352 zero 1" "153600 enospc 1" \
+	    "151552 enospc 2"; do
+		# shellcheck disable=SC2086
+		set -- $c
+		n=$((n + 1))
+		mkdir "s$n"
+		WSHIM_MATCH="/s$n/vol" WSHIM_LIMIT=$1 WSHIM_MODE=$2 WSHIM_CHR=1 \
+		    LD_PRELOAD=$PWD/wshim.so "$(dump_bin)" -0 -b "$3" \
+		    -f "$(names "$PWD/s$n/vol" 200)" fs.img \
+		    </dev/null >"s$n.log" 2>&1 ||
+		    atf_fail "limit $1 $2 -b $3: dump exited $?: $(tail -2 "s$n.log")"
+		grep -q 'End of media' "s$n.log" ||
+		    atf_fail "limit $1 $2 -b $3: the medium never ended"
+		# shellcheck disable=SC2046
+		restore_set "r$n" "$3" $(vols "$PWD/s$n/vol")
+	done
+}
+
 atf_test_case eom_in_trailer
 eom_in_trailer_head()
 {
@@ -568,6 +598,7 @@ autoloader_body()
 atf_init_test_cases()
 {
 	atf_add_test_case eom_sweep
+	atf_add_test_case eom_tape
 	atf_add_test_case eom_in_trailer
 	atf_add_test_case blocks_per_volume
 	atf_add_test_case end_fills_volume

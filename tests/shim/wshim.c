@@ -8,6 +8,8 @@
  *   WSHIM_EIO=str      the first write to a file whose path contains str
  *                      fails with EIO, once (WSHIM_EIO_MARK names the file
  *                      that records that it happened)
+ *   WSHIM_CHR=1        fstat(2) calls the matched files character devices,
+ *                      so dump writes to them as to a tape, a record a write
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 static ssize_t (*real_write)(int, const void *, size_t);
+static int (*real_fstat)(int, struct stat *);
 
 static int
 pathof(int fd, char *buf, size_t len)
@@ -80,4 +83,23 @@ write(int fd, const void *buf, size_t len)
 	if ((long long)off + (long long)len > limit)
 		len = (size_t)(limit - off);
 	return (real_write(fd, buf, len));
+}
+
+int
+fstat(int fd, struct stat *st)
+{
+	const char *match;
+	char path[4096];
+	int r;
+
+	if (real_fstat == NULL)
+		real_fstat = (int (*)(int, struct stat *))
+		    dlsym(RTLD_NEXT, "fstat");
+	r = real_fstat(fd, st);
+	match = getenv("WSHIM_MATCH");
+	if (r == 0 && getenv("WSHIM_CHR") != NULL && match != NULL &&
+	    fd > 2 && pathof(fd, path, sizeof(path)) == 0 &&
+	    strstr(path, match) != NULL)
+		st->st_mode = (st->st_mode & ~(mode_t)S_IFMT) | S_IFCHR;
+	return (r);
 }
