@@ -4,11 +4,11 @@
  * is shared between processes.
  *
  * cread() is one read at an offset.  cread_slots() reads the disk slots
- * of a batch of records: slots that follow each other on disk, or nearly (a gap
- * of at most CR_MAXGAP bytes: the unused tail of a fragment, a block
- * between two files), become one preadv(2) whose gaps land in a scratch
- * buffer, so a batch of many small files costs a few system calls, not one
- * per file.  A run that does not come back whole is marked and the caller
+ * of a batch of records: slots that follow each other on disk, or nearly
+ * (a gap of at most CR_MAXGAP bytes: the unused tail of a fragment, a
+ * block between two files), become one preadv(2) whose gaps land in a
+ * scratch buffer, so a batch of many small files costs a few system
+ * calls, not one per file.  A run that does not come back whole is marked and the caller
  * reads its slots again one by one (bread(), with its retry by sector and
  * its messages), so this path decides speed only, never content.
  *

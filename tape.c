@@ -1083,9 +1083,9 @@ outwrite(const unsigned char *p, size_t len, int32_t *err, pid_t master)
 }
 
 /*
- * A slave: read a batch, fill its records, take the turn, write them one
- * by one, pass the turn, report.  A record that did not land whole keeps
- * the turn, so nothing is written after it on this volume.  It never
+ * A slave: read a batch, fill its records, take the turn, write them,
+ * pass the turn, report.  A record that did not land whole keeps the
+ * turn, so nothing is written after it on this volume.  It never
  * returns.
  */
 static void
