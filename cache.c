@@ -8,15 +8,16 @@
  * (a gap of at most CR_MAXGAP bytes: the unused tail of a fragment, a
  * block between two files), become one preadv(2) whose gaps land in a
  * scratch buffer, so a batch of many small files costs a few system
- * calls, not one per file.  A run that does not come back whole is marked and the caller
- * reads its slots again one by one (bread(), with its retry by sector and
- * its messages), so this path decides speed only, never content.
+ * calls, not one per file.  A run that does not come back whole is
+ * marked and the caller reads its slots again one by one (bread(), with
+ * its retry by sector and its messages), so this path decides speed only,
+ * never content.
  *
- * There is no block cache: -r is accepted and ignored.  One was measured (README, "Performance") and did not pay
- * off: the slaves never read a block twice, and the master's repeated
- * reads (inode blocks in passes I, III and IV, directories in passes II
- * and III) come from the kernel's page cache for a system call each,
- * which cost less than keeping copies.
+ * There is no block cache: -r is accepted and ignored.  One was measured
+ * (README, "Performance") and did not pay off: the slaves never read a
+ * block twice, and the master's repeated reads (inode blocks in passes I,
+ * III and IV, directories in passes II and III) come from the kernel's
+ * page cache for a system call each, which cost less than keeping copies.
  */
 #include <sys/types.h>
 #include <sys/uio.h>
