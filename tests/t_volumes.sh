@@ -89,6 +89,18 @@ no_leftovers()
 	fi
 }
 
+# eom_dump N LIMIT MODE NTREC: dump fs.img with -b NTREC through the write
+# shim to s$N/vol1, s$N/vol2, ..., each volume ending after LIMIT bytes
+# (MODE: enospc or zero); the log is s$N.log.
+eom_dump()
+{
+	mkdir "s$1"
+	WSHIM_MATCH="/s$1/vol" WSHIM_LIMIT=$2 WSHIM_MODE=$3 \
+	    LD_PRELOAD=$PWD/wshim.so "$(dump_bin)" -0 -b "$4" \
+	    -f "$(names "$PWD/s$1/vol" 200)" fs.img </dev/null >"s$1.log" 2>&1 ||
+	    atf_fail "limit $2 $3 -b $4: dump exited $?: $(tail -2 "s$1.log")"
+}
+
 atf_test_case eom_sweep
 eom_sweep_head()
 {
@@ -108,12 +120,7 @@ eom_sweep_body()
 		# shellcheck disable=SC2086
 		set -- $c
 		n=$((n + 1))
-		mkdir "s$n"
-		WSHIM_MATCH="/s$n/vol" WSHIM_LIMIT=$1 WSHIM_MODE=$2 \
-		    LD_PRELOAD=$PWD/wshim.so "$(dump_bin)" -0 -b "$3" \
-		    -f "$(names "$PWD/s$n/vol" 200)" fs.img \
-		    </dev/null >"s$n.log" 2>&1 ||
-		    atf_fail "limit $1 $2 -b $3: dump exited $?: $(tail -2 "s$n.log")"
+		eom_dump "$n" "$1" "$2" "$3"
 		grep -q 'DUMP IS DONE$' "s$n.log" ||
 		    atf_fail "limit $1 $2: no DUMP IS DONE"
 		# Every volume holds whole records only.
@@ -136,6 +143,9 @@ eom_tape_body()
 {
 	small_image
 	build_shim
+	# The shim's fstat makes the volumes look like character devices.
+	WSHIM_CHR=1
+	export WSHIM_CHR
 	n=0
 	for c in "20480 enospc 10" "30720 zero 10" "131072 enospc 64" \
 	    "40960 enospc 1" "100352 zero 1" "153600 enospc 1" \
@@ -143,12 +153,7 @@ eom_tape_body()
 		# shellcheck disable=SC2086
 		set -- $c
 		n=$((n + 1))
-		mkdir "s$n"
-		WSHIM_MATCH="/s$n/vol" WSHIM_LIMIT=$1 WSHIM_MODE=$2 WSHIM_CHR=1 \
-		    LD_PRELOAD=$PWD/wshim.so "$(dump_bin)" -0 -b "$3" \
-		    -f "$(names "$PWD/s$n/vol" 200)" fs.img \
-		    </dev/null >"s$n.log" 2>&1 ||
-		    atf_fail "limit $1 $2 -b $3: dump exited $?: $(tail -2 "s$n.log")"
+		eom_dump "$n" "$1" "$2" "$3"
 		grep -q 'End of media' "s$n.log" ||
 		    atf_fail "limit $1 $2 -b $3: the medium never ended"
 		# shellcheck disable=SC2046
