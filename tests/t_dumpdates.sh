@@ -158,12 +158,11 @@ names_body()
 	    atf_fail "short name not padded to 16 columns: $(oneline short)"
 }
 
-atf_test_case linux_interop
+atf_test_case linux_interop cleanup
 linux_interop_head()
 {
 	atf_set descr "Linux dump 0.4b47 and this dump read and update one dumpdates file in turn"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 linux_interop_body()
 {
@@ -275,12 +274,11 @@ not_regular_body()
 	[ -z "$(ls adir)" ] || atf_fail "something was written into the directory"
 }
 
-atf_test_case precheck
+atf_test_case precheck cleanup
 precheck_head()
 {
 	atf_set descr "-u checks before the dump that dumpdates can be written; a missing file is made; warnings and -W"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 precheck_body()
 {
@@ -344,12 +342,11 @@ precheck_cleanup()
 	rm_shared_dir
 }
 
-atf_test_case inplace_nonroot
+atf_test_case inplace_nonroot cleanup
 inplace_nonroot_head()
 {
 	atf_set descr "user backup in group disk updates a 0664 root:disk dumpdates in a root 0755 directory, in place"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 inplace_nonroot_body()
 {
