@@ -695,6 +695,9 @@ putdumptime(void)
 	time_t t;
 	int lfd, found = 0, tries;
 
+	/* Set by prepareupdate(), which -u runs before the dump. */
+	if (ddfile == NULL && (ddfile = realpath(dumpdates, NULL)) == NULL)
+		updatefailed("cannot open it", NULL, errno);
 	for (tries = 0;; tries++) {
 		if ((lfd = open(ddfile, O_RDWR | O_CREAT | O_NOFOLLOW |
 		    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0664)) == -1)
