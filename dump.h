@@ -124,13 +124,12 @@ int	 query(const char *);
 void	 broadcast(const char *);
 void	 timeest(void);
 void	 statusline(void);
-void	 lastdump(int);
 
 /* itime.c */
 void	 initdumptimes(void);
 void	 getdumptime(void);
 void	 putdumptime(void);
-int	 dumpdate_get(size_t, const char **, char *, time_t *);
+void	 lastdump(int);
 
 /* traverse.c */
 void	 fs_open(const char *);

@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")"
 PACKAGES="bmake gcc clang libc6-dev makefs dump kyua atf-sh mandoc
     shellcheck openssh-server openssh-client expect tmux zstd python3
-    util-linux coreutils findutils procps"
+    util-linux coreutils findutils procps amanda-server amanda-client"
 
 install_packages()
 {
@@ -23,9 +23,16 @@ install_packages()
 		exit 1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q >/dev/null
+	log=$(mktemp)
 	# shellcheck disable=SC2086
-	apt-get install -y -q $missing >/dev/null
+	if ! { apt-get update -q && apt-get install -y -q $missing; } \
+	    >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		echo "setup.sh: cannot install:$missing" >&2
+		exit 1
+	fi
+	rm -f "$log"
 }
 
 demo()
