@@ -76,12 +76,11 @@ stop_all()
 	:
 }
 
-atf_test_case slave_killed
+atf_test_case slave_killed cleanup
 slave_killed_head()
 {
 	atf_set descr "kill -9 of a slave blocked mid-dump: the master notices, stops the others, exits 3"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 slave_killed_body()
 {
@@ -109,12 +108,11 @@ slave_killed_cleanup()
 	stop_all
 }
 
-atf_test_case master_killed
+atf_test_case master_killed cleanup
 master_killed_head()
 {
 	atf_set descr "kill -9 of the master: slaves blocked in write or waiting for their turn all exit within a few seconds"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 master_killed_body()
 {

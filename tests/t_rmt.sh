@@ -405,7 +405,7 @@ stop_sshd()
 	fi
 }
 
-atf_test_case ssh
+atf_test_case ssh cleanup
 ssh_head()
 {
 	atf_set descr "dump over ssh to 127.0.0.1 with rmt-dump and GNU rmt"

@@ -262,12 +262,11 @@ tape_length_body()
 	    atf_fail "cartridge volume 1 has $(stat -c %s "$PWD/c1") bytes, expected $((recs * 10240))"
 }
 
-atf_test_case tmpfs_full
+atf_test_case tmpfs_full cleanup
 tmpfs_full_head()
 {
 	atf_set descr "real ENOSPC on small tmpfs mounts rolls forward across a -f list"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 tmpfs_full_body()
 {
