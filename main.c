@@ -56,6 +56,8 @@ static char	**obsolete(int *, char **);
 static char	*rawname(const char *, char **);
 static void	 setfsname(const char *, char *, size_t);
 static char	*mountedsubset(int, char **, char **, ino_t **);
+static int	 samefile(const struct stat *, const struct stat *);
+static void	 notsource(const char *);
 
 static void
 usage(void)
@@ -285,12 +287,56 @@ mountedsubset(int argc, char **argv, char **mnt, ino_t **inos)
 	return (dev);
 }
 
+/* Two names for one file, or two nodes of one device. */
+static int
+samefile(const struct stat *a, const struct stat *b)
+{
+	if (a->st_dev == b->st_dev && a->st_ino == b->st_ino)
+		return (1);
+	return (((S_ISBLK(a->st_mode) && S_ISBLK(b->st_mode)) ||
+	    (S_ISCHR(a->st_mode) && S_ISCHR(b->st_mode))) &&
+	    a->st_rdev == b->st_rdev);
+}
+
+/*
+ * Refuse an output that is the source itself, under whatever name (a
+ * symlink, another path, a hard link, another node of the device): it
+ * would be truncated before a block of it is read.  Checked for every
+ * local name of the list, and for standard output, before anything is
+ * opened for writing.
+ */
+static void
+notsource(const char *src)
+{
+	struct stat ss, os;
+	char *copy, *e, *rh, *rpath;
+
+	if (stat(src, &ss) == -1)
+		return;		/* fs_open() says why */
+	if (pipeout) {
+		if (fstat(STDOUT_FILENO, &os) == 0 && samefile(&ss, &os))
+			errx(X_STARTUP, "standard output is %s, the file "
+			    "system being dumped", src);
+		return;
+	}
+	if ((copy = strdup(tape)) == NULL)
+		err(X_STARTUP, NULL);
+	for (e = strtok(copy, ","); e != NULL; e = strtok(NULL, ",")) {
+		if (rmtsplit(e, &rh, &rpath))
+			continue;
+		if (stat(e, &os) == 0 && samefile(&ss, &os))
+			errx(X_STARTUP, "output %s is %s, the file system "
+			    "being dumped; it would be overwritten", e, src);
+	}
+	free(copy);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct dinode_h di;
 	char *mnt, *p, *label = NULL, *Tdate = NULL, **paths = NULL;
-	char *copy, *e, *rh, *rpath;
+	char *copy, *e, *rh, *rpath, *Barg = NULL;
 	char fsname[NAMELEN];
 	const char *why;
 	ino_t *inos = NULL;
@@ -321,6 +367,7 @@ main(int argc, char *argv[])
 		case 'B':
 			blocksperfile = numarg(optarg, "number of blocks per "
 			    "volume", 1, INT64_MAX / TP_BSIZE);
+			Barg = optarg;
 			sizeset = 1;
 			break;
 		case 'b':
@@ -411,11 +458,15 @@ main(int argc, char *argv[])
 		feet = cartridge ? 1700 : 2300;
 	tsize = feet * 120;
 	density /= 10;		/* bytes per 0.1 inch */
-	if (blocksperfile > 0)
-		blocksperfile -= blocksperfile % ntrec;
+	/*
+	 * A volume holds its header and the records after it: at least
+	 * two records.  Checked on the value as typed, then rounded down
+	 * to whole records.
+	 */
 	if (blocksperfile > 0 && blocksperfile < 2 * ntrec)
-		errx(X_STARTUP, "-B %jd is too small for %d KB records",
-		    (intmax_t)blocksperfile, ntrec);
+		errx(X_STARTUP, "-B %s is too small: a volume must hold at "
+		    "least %d KB (two %d KB records)", Barg, 2 * ntrec, ntrec);
+	blocksperfile -= blocksperfile % ntrec;
 
 	if (strcmp(tape, "-") == 0) {
 		pipeout = 1;
@@ -449,6 +500,7 @@ main(int argc, char *argv[])
 		npaths = argc;
 		subset = 1;
 	}
+	notsource(disk);
 	memset(&spcl, 0, sizeof(spcl));
 	if (mnt != NULL)
 		(void)snprintf(fsname, sizeof(fsname), "%s", mnt);
