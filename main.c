@@ -654,6 +654,11 @@ main(int argc, char *argv[])
 		dumpino(&di, ino);
 	}
 	trailer();
+	/*
+	 * The last look at signals and the top process: a dump that was
+	 * interrupted, terminated or whose caller is gone is not recorded.
+	 */
+	checkwait();
 
 	(void)time(&t);
 	msg("%jd tape blocks on %d volume%s\n", (intmax_t)blockswritten,
@@ -670,8 +675,10 @@ main(int argc, char *argv[])
 		msg("DUMP IS DONE, WITH ERRORS\n");
 		Exit(X_ABORT);
 	}
-	if (uflag)
+	if (uflag) {
+		checkwait();
 		putdumptime();
+	}
 	msg("DUMP IS DONE\n");
 	broadcast("DUMP IS DONE!\n");
 	Exit(X_FINOK);

@@ -395,6 +395,78 @@ EOT
 	no_leftovers
 }
 
+atf_test_case interrupt_at_prompt
+interrupt_at_prompt_head()
+{
+	atf_set descr "^C at the Change Volumes prompt asks at once whether to abort: no asks the volume question again, yes aborts with exit 3"
+}
+interrupt_at_prompt_body()
+{
+	small_image
+	build_shim
+	cat >ip.exp <<EOT
+set timeout 15
+set env(WSHIM_MATCH) /out
+set env(WSHIM_LIMIT) 60000
+set env(LD_PRELOAD) $PWD/wshim.so
+spawn $(dump_bin) -0 -f $PWD/out fs.img
+expect "ready to go?*(\"yes\" or \"no\") " { send "\003" } timeout { exit 2 }
+expect "Interrupt received" {} timeout { exit 4 }
+expect "abort dump?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 5 }
+expect "ready to go?*(\"yes\" or \"no\") " {
+	exec mv $PWD/out $PWD/vol1
+	send "yes\r"
+} timeout { exit 6 }
+expect "ready to go?*(\"yes\" or \"no\") " { send "\003" } timeout { exit 7 }
+expect "abort dump?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 8 }
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	require_tools expect
+	expect -f ip.exp >expect.log 2>&1
+	rc=$?
+	[ $rc -eq 3 ] || atf_fail "exit status $rc, expected 3: $(tail -3 expect.log)"
+	[ "$(grep -c 'Interrupt received' expect.log)" -eq 2 ] ||
+	    atf_fail "not asked once per ^C: $(grep -c 'Interrupt received' expect.log)"
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	grep -q 'DUMP IS DONE' expect.log && atf_fail "claims to be done"
+	no_leftovers
+}
+
+atf_test_case killed_at_prompt
+killed_at_prompt_head()
+{
+	atf_set descr "kill -9 of the top process while the operator is asked: the process asking ends within 2 s, -u records nothing"
+}
+killed_at_prompt_body()
+{
+	small_image
+	build_shim
+	printf '%-16s 0 Thu Nov 26 07:13:43 2026\n' /dev/other >dumpdates
+	sum=$(md5sum <dumpdates)
+	# A shell leads the terminal's session and outlives the top process
+	# by a while, so that the terminal is not hung up (which would send
+	# SIGHUP to the process asking).
+	cat >kp.exp <<EOT
+set timeout 15
+set env(WSHIM_MATCH) /out
+set env(WSHIM_LIMIT) 60000
+set env(LD_PRELOAD) $PWD/wshim.so
+spawn sh -c "$(dump_bin) -0u -D $PWD/dumpdates -f $PWD/out fs.img & echo TOP=\\\$!; wait; sleep 20"
+expect -re "TOP=(\[0-9\]+)" { set top \$expect_out(1,string) } timeout { exit 2 }
+expect "ready to go?*(\"yes\" or \"no\") " { exec kill -9 \$top } timeout { exit 3 }
+set timeout 3
+expect "has ended" {} timeout { exit 4 } eof { exit 5 }
+expect "The ENTIRE dump is aborted" {} timeout { exit 6 } eof { exit 7 }
+exit 0
+EOT
+	run_expect kp.exp
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	[ "$(md5sum <dumpdates)" = "$sum" ] || atf_fail "dumpdates changed: $(cat dumpdates)"
+	no_leftovers
+}
+
 atf_test_case rewrite_volume
 rewrite_volume_head()
 {
@@ -516,6 +588,104 @@ terminate_body()
 	done
 }
 
+# stalled_fifo: a named pipe whose reader holds it open and never reads,
+# so the slaves block in write(2); its pid is in reader.pid.
+stalled_fifo()
+{
+	rm -f fifo
+	mkfifo fifo
+	# shellcheck disable=SC2217
+	sleep 120 <fifo &
+	echo $! >reader.pid
+}
+
+atf_test_case interrupt_top cleanup
+interrupt_top_head()
+{
+	atf_set descr "SIGINT sent to the top process alone, without a terminal, aborts the dump (exit 3), while volume 1 and while volume 2 is written"
+}
+interrupt_top_body()
+{
+	require_tools makefs setsid
+	mkdir src
+	rand_file src/a 3000000
+	make_image fs.img src 2 le
+	for out in "-f $PWD/fifo" "-B 2000 -f $PWD/v1,$PWD/fifo"; do
+		rm -f fifo v1
+		mkfifo fifo
+		# The reader drains the pipe after 3 s, so a dump that takes
+		# no notice of the signal ends, with exit 0.
+		{ sleep 3; cat >/dev/null; } <fifo &
+		echo $! >reader.pid
+		# shellcheck disable=SC2086
+		setsid "$(dump_bin)" -0 $out fs.img </dev/null 2>int.log &
+		pid=$!
+		sleep 1.5
+		kill -INT "$pid"
+		wait "$pid"
+		rc=$?
+		wait "$(cat reader.pid)" 2>/dev/null
+		[ $rc -eq 3 ] || atf_fail "$out: exit $rc, expected 3: $(tail -3 int.log)"
+		grep -q 'Interrupt received' int.log || atf_fail "$out: not asked"
+		grep -q 'The ENTIRE dump is aborted' int.log ||
+		    atf_fail "$out: no abort message"
+		grep -q 'DUMP IS DONE' int.log && atf_fail "$out: claims done"
+		no_leftovers
+	done
+}
+interrupt_top_cleanup()
+{
+	[ -f reader.pid ] && kill "$(cat reader.pid)" 2>/dev/null
+	:
+}
+
+atf_test_case interrupt_top_tty cleanup
+interrupt_top_tty_head()
+{
+	atf_set descr "SIGINT to the top process alone asks on the terminal (no goes on, yes aborts with exit 3), while volume 2 is written; a SIGINT to the whole process group asks once"
+}
+interrupt_top_tty_body()
+{
+	require_tools makefs expect
+	mkdir src
+	rand_file src/a 3000000
+	make_image fs.img src 2 le
+	stalled_fifo
+	cat >it.exp <<EOT
+set timeout 20
+spawn $(dump_bin) -0 -B 2000 -f $PWD/v1,$PWD/fifo fs.img
+set top [exp_pid]
+sleep 2
+exec kill -INT \$top
+expect "abort dump?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 2 }
+sleep 1
+exec kill -INT -- -\$top
+expect "abort dump?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 4 }
+set timeout 3
+expect "abort dump?" { exit 5 } timeout {}
+set timeout 20
+exec kill -INT \$top
+expect "abort dump?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 6 }
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	expect -f it.exp >expect.log 2>&1
+	rc=$?
+	kill "$(cat reader.pid)" 2>/dev/null
+	[ $rc -eq 3 ] || atf_fail "exit $rc, expected 3: $(tail -3 expect.log)"
+	[ "$(grep -c 'Interrupt received' expect.log)" -eq 3 ] ||
+	    atf_fail "asked $(grep -c 'Interrupt received' expect.log) times, not 3"
+	[ -s v1 ] || atf_fail "volume 1 was not written"
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	no_leftovers
+}
+interrupt_top_tty_cleanup()
+{
+	[ -f reader.pid ] && kill "$(cat reader.pid)" 2>/dev/null
+	:
+}
+
 atf_test_case interrupt_yes
 interrupt_yes_head()
 {
@@ -616,6 +786,10 @@ atf_init_test_cases()
 	atf_add_test_case status_signal
 	atf_add_test_case terminate
 	atf_add_test_case interrupt_yes
+	atf_add_test_case interrupt_top
+	atf_add_test_case interrupt_top_tty
+	atf_add_test_case interrupt_at_prompt
+	atf_add_test_case killed_at_prompt
 	atf_add_test_case estimate
 	atf_add_test_case autoloader
 }
