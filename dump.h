@@ -192,6 +192,9 @@ void	 rmtdisconnect(void);
 ssize_t	 rmtwrite(const void *, size_t);
 int	 rmtioctl(int, int);
 int	 rmtstatus(void *, size_t);
+void	 rmtabort(void);
+void	 rmtsetidle(void (*)(void));
+void	 rmtsettimeout(int);
 int	 rmtgetreply(int (*)(void *), void *, int64_t, struct rmtreply *,
 	    const char **);
 int	 rmtgetdata(int (*)(void *), void *, void *, size_t);

@@ -343,7 +343,7 @@ main(int argc, char *argv[])
 	time_t t;
 	dino_t ino;
 	int ch, Sflag = 0, bflag = 0, Wflag = 0, anydirskipped, pass, i;
-	int npaths = 0;
+	int npaths = 0, remote = 0;
 	int64_t feet = 0;
 	int sizeset = 0;
 	double fetapes;
@@ -479,9 +479,12 @@ main(int argc, char *argv[])
 		if ((copy = strdup(tape)) == NULL)
 			err(X_STARTUP, NULL);
 		for (e = strtok(copy, ","); e != NULL; e = strtok(NULL, ","))
-			(void)rmtsplit(e, &rh, &rpath);
+			remote |= rmtsplit(e, &rh, &rpath);
 		free(copy);
 	}
+	if (remote && (p = getenv("RMT_TIMEOUT")) != NULL)
+		rmtsettimeout((int)numarg(p, "RMT_TIMEOUT (seconds)", 0,
+		    7 * 86400));
 
 	/*
 	 * The source: a file system, or a subset of one.  A subset is

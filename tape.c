@@ -139,6 +139,7 @@ static time_t		 lastdirect;	/* a SIGINT last came not from the parent */
 static int		 liferd = -1;	/* the lifeline: see alloctape() */
 static int		 lifew = -1;	/* its write end, held by the top only */
 static pid_t		 toppid;	/* the process the shell started */
+static pid_t		 slavemaster;	/* in a slave: its master */
 
 static void	 putslot(int64_t, int32_t, int32_t, const void *, int64_t,
 		    dino_t);
@@ -157,6 +158,7 @@ static void	 enslave(void);
 static void	 doslave(int, int, pid_t) __attribute__((noreturn));
 static void	 killall(void);
 static void	 checksignals(void);
+static void	 rmtidle(void);
 static ssize_t	 fullread(int, void *, size_t);
 static int	 fullwrite(int, const void *, size_t);
 
@@ -396,6 +398,7 @@ alloctape(void)
 	(void)sigaction(SIGPIPE, &sa, NULL);
 	setsignals();
 	makelifeline();
+	rmtsetidle(rmtidle);
 }
 
 /* Read exactly n bytes; returns n, 0 at EOF before any byte, -1 on error. */
@@ -595,6 +598,21 @@ checkwait(void)
 {
 	if (sigwaiting())
 		askabort();
+}
+
+/*
+ * Called by the rmt client every second it waits for the server: the
+ * master acts on signals; a slave gives up once its master is gone.
+ */
+static void
+rmtidle(void)
+{
+	if (isslave) {
+		if (getppid() != slavemaster)
+			_exit(X_ABORT);
+		return;
+	}
+	checkwait();
 }
 
 /* Copy a record into one that has its own inline buffer. */
@@ -1142,9 +1160,11 @@ closevolume(int ok)
 	} else
 		killall();
 	msg("Closing %s\n", volpath);
-	if (host != NULL && ok)
-		rmtclose();
-	else if (host != NULL)
+	if (host != NULL && ok) {
+		/* A tape's close writes its filemark: it must succeed. */
+		if (rmtclose() == -1)
+			quit("%s on %s could not be closed\n", volpath, host);
+	} else if (host != NULL)
 		rmtdisconnect();	/* a request may be half sent */
 	else if (!pipeout && close(tapefd) == -1 && ok)
 		quit("%s: %s\n", volpath, strerror(errno));
@@ -1303,6 +1323,7 @@ doslave(int fd, int num, pid_t master)
 	int i, haveturn = (num == 0), bad, k, nd, r;
 
 	isslave = 1;
+	slavemaster = master;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGINT, &sa, NULL);
@@ -1470,6 +1491,7 @@ dumpabort(int signo)
 	if (isslave)
 		_exit(X_ABORT);
 	killall();
+	rmtabort();
 	msg("The ENTIRE dump is aborted.\n");
 	Exit(X_ABORT);
 }
