@@ -131,6 +131,12 @@ static int		 lastrec;	/* the record being flushed ends the dump */
 static char		**volnames;	/* -f list */
 static int		 nvolnames;
 static char		*volpath;	/* output of this volume */
+static struct volfile {			/* a regular file a volume went to */
+	dev_t		 vf_dev;
+	ino_t		 vf_ino;
+	int		 vf_vol;
+} *volfiles;
+static int		 nvolfiles;
 static char		*volcopy;	/* volpath, split for rmt */
 static time_t		 tstart_volume;
 static volatile sig_atomic_t caughtterm, caughtstatus, caughtchld;
@@ -152,6 +158,7 @@ static void	 endvolume(int, int, int);
 static void	 openvolume(void);
 static void	 setouttype(const struct stat *);
 static void	 openvolume_prompt(int);
+static int	 volwritten(const char *);
 static void	 closevolume(int);
 static void	 replay(struct rec *, int);
 static void	 enslave(void);
@@ -1044,20 +1051,54 @@ startnewtape(void *replayp, int nreplay)
 static void
 openvolume_prompt(int attempt)
 {
-	int listed = tapeno <= nvolnames;
+	int listed = tapeno <= nvolnames, v;
 
 	volpath = volnames[listed ? tapeno - 1 : nvolnames - 1];
 	if (pipeout)
 		return;
-	if (attempt == 0 && (tapeno == 1 || listed))
-		return;
-	if (attempt == 0 && autoload > 0)
-		return;		/* openvolume() waits for the loader */
+	if (attempt == 0 && ((tapeno == 1 || listed) || autoload > 0)) {
+		/*
+		 * No question unless the name is a file that holds a volume
+		 * of this dump already (a list naming it twice, -l with one
+		 * file): that one is only overwritten on the operator's word.
+		 * With -l, openvolume() waits for the loader.
+		 */
+		if ((v = volwritten(volpath)) == 0)
+			return;
+		msg("%s holds volume %d of this dump; it is not overwritten "
+		    "without the operator's word\n", volpath, v);
+	}
 	msg("Change Volumes: Mount volume #%d\n", tapeno);
 	broadcast("CHANGE DUMP VOLUMES!\a\a\n");
 	while (!query("Is the new volume mounted and ready to go?"))
 		if (query("Do you want to abort?"))
 			dumpabort(0);
+}
+
+/*
+ * The volume a local regular file named path already holds in this dump,
+ * or 0.  The list is kept by each volume's process and inherited by the
+ * next one, so a volume that is being rewritten does not count.
+ */
+static int
+volwritten(const char *path)
+{
+	struct stat st;
+	const char *c, *sl;
+	int i;
+
+	/* A remote name (as rmtsplit() tells them) cannot be looked at. */
+	c = strchr(path, ':');
+	sl = strchr(path, '/');
+	if (c != NULL && (sl == NULL || sl > c))
+		return (0);
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return (0);
+	for (i = 0; i < nvolfiles; i++)
+		if (volfiles[i].vf_dev == st.st_dev &&
+		    volfiles[i].vf_ino == st.st_ino)
+			return (volfiles[i].vf_vol);
+	return (0);
 }
 
 /*
@@ -1113,8 +1154,18 @@ openvolume(void)
 			dumpabort(0);
 		t0 = time(NULL);
 	}
-	if (host == NULL && fstat(tapefd, &st) == 0)
+	if (host == NULL && fstat(tapefd, &st) == 0) {
 		setouttype(&st);
+		if (S_ISREG(st.st_mode)) {
+			volfiles = reallocarray(volfiles,
+			    (size_t)nvolfiles + 1, sizeof(*volfiles));
+			if (volfiles == NULL)
+				quit("out of memory\n");
+			volfiles[nvolfiles].vf_dev = st.st_dev;
+			volfiles[nvolfiles].vf_ino = st.st_ino;
+			volfiles[nvolfiles++].vf_vol = tapeno;
+		}
+	}
 }
 
 /*

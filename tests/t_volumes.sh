@@ -323,12 +323,14 @@ run_expect()
 atf_test_case change_volumes
 change_volumes_head()
 {
-	atf_set descr "the Change Volumes prompt on a terminal: a bad answer is asked again, yes goes on; the set restores"
+	atf_set descr "the Change Volumes prompt on a terminal: a bad answer is asked again, yes goes on; the set restores; with -l and one file, the operator is asked too"
 }
 change_volumes_body()
 {
 	small_image
 	build_shim
+	for lflag in "" "-l 1"; do
+	rm -f "$PWD"/vol* "$PWD/out"
 	cat >cv.exp <<EOT
 set timeout 60
 set n 1
@@ -336,7 +338,7 @@ set asked 0
 set env(WSHIM_MATCH) /out
 set env(WSHIM_LIMIT) 60000
 set env(LD_PRELOAD) $PWD/wshim.so
-spawn $(dump_bin) -0 -f $PWD/out fs.img
+spawn $(dump_bin) -0 $lflag -f $PWD/out fs.img
 expect {
 	"ready to go?*(\"yes\" or \"no\") " {
 		if {\$asked == 0} {
@@ -363,7 +365,9 @@ EOT
 	# shellcheck disable=SC2046
 	set -- $(vols "$PWD/vol") "$PWD/out"
 	[ $# -ge 3 ] || atf_fail "expected several volumes, got $#"
+	rm -rf r
 	restore_set r 10 "$@"
+	done
 }
 
 atf_test_case abort_at_prompt
@@ -686,6 +690,38 @@ interrupt_top_tty_cleanup()
 	:
 }
 
+atf_test_case no_overwrite
+no_overwrite_head()
+{
+	atf_set descr "with -l and one output file, or a list naming a file twice, a volume file already written is not overwritten without the operator: no terminal, exit 3, volume 1 intact"
+}
+no_overwrite_body()
+{
+	small_image
+	for c in "-l 1 -f $PWD/out" "-f $PWD/out,$PWD/other,$PWD/out"; do
+		rm -f out other
+		# shellcheck disable=SC2086
+		setsid -w "$(dump_bin)" -0 -B 64 -b 8 $c fs.img </dev/null \
+		    2>dump.log
+		rc=$?
+		[ $rc -eq 3 ] || atf_fail "$c: exit $rc, expected 3: $(tail -2 dump.log)"
+		grep -q "$PWD/out holds volume 1 of this dump" dump.log ||
+		    atf_fail "$c: no message: $(tail -3 dump.log)"
+		grep -q 'DUMP IS DONE' dump.log && atf_fail "$c: claims done"
+		# Volume 1 is whole: -B long, its header says volume 1 (c_volume
+		# is at byte 12), and it lists the tree.
+		[ "$(stat -c %s out)" -eq 65536 ] ||
+		    atf_fail "$c: out is $(stat -c %s out) bytes, not 64 KB"
+		[ "$(le_get 4 out 12)" -eq 1 ] ||
+		    atf_fail "$c: out holds volume $(le_get 4 out 12)"
+		(cd src && find . | LC_ALL=C sort) >want.list
+		setsid -w restore -t -b 8 -f out </dev/null 2>/dev/null |
+		    awk '$1 ~ /^[0-9]+$/ { print $2 }' | LC_ALL=C sort >got.list
+		diff want.list got.list >list.diff ||
+		    atf_fail "$c: volume 1 does not list the tree: $(head -5 list.diff)"
+	done
+}
+
 atf_test_case interrupt_yes
 interrupt_yes_head()
 {
@@ -790,6 +826,7 @@ atf_init_test_cases()
 	atf_add_test_case interrupt_top_tty
 	atf_add_test_case interrupt_at_prompt
 	atf_add_test_case killed_at_prompt
+	atf_add_test_case no_overwrite
 	atf_add_test_case estimate
 	atf_add_test_case autoloader
 }
