@@ -121,6 +121,7 @@ void	 msg(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 quit(const char *, ...) __attribute__((format(printf, 1, 2),
 	    noreturn));
 int	 query(const char *);
+void	 askabort(void);
 void	 broadcast(const char *);
 void	 timeest(void);
 void	 statusline(void);
@@ -155,7 +156,8 @@ void	 dumpdisk(off_t, size_t, int);
 void	 trailer(void);
 void	 dumpabort(int) __attribute__((noreturn));
 void	 Exit(int) __attribute__((noreturn));
-int	 terminating(void);
+int	 sigwaiting(void);
+void	 checkwait(void);
 extern int64_t	 blockswritten;	/* blocks written on all volumes */
 extern int	 tapeno;	/* current volume */
 extern int	 isslave;	/* this process is a slave */
@@ -189,6 +191,9 @@ void	 rmtdisconnect(void);
 ssize_t	 rmtwrite(const void *, size_t);
 int	 rmtioctl(int, int);
 int	 rmtstatus(void *, size_t);
+void	 rmtabort(void);
+void	 rmtsetidle(void (*)(void));
+void	 rmtsettimeout(int);
 int	 rmtgetreply(int (*)(void *), void *, int64_t, struct rmtreply *,
 	    const char **);
 int	 rmtgetdata(int (*)(void *), void *, void *, size_t);

@@ -6,12 +6,14 @@
 #include <sys/types.h>
 #include <sys/mtio.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #define RMT_NAMEMAX	255	/* user and host names */
 #define RMT_STATMAX	1024	/* S reply data */
 #define RMT_REAPSECS	5	/* wait for the remote shell, then kill it */
+#define RMT_TIMEOUT	600	/* default seconds to wait for a reply */
 
 /* The rmt protocol's ioctl numbers (BSD, "version 1" of the handshake). */
 #define RMT_WEOF	0
@@ -49,11 +52,19 @@ static pid_t	 rmtowner;	/* the process that started it */
 static int	 rmtvers = -1;	/* handshake: -1 not asked, 0 old, >= 1 */
 static int	 rmtisopen;	/* the server has a device open */
 static int	 rmtoldsaid;	/* "too old" already said on this connection */
+static int	 rmttimeout = RMT_TIMEOUT;	/* seconds, 0 for no limit */
+static time_t	 rmtwaited;	/* when this request began to wait, or 0 */
+static int	 rmttimedout;	/* the request ran out of time */
+static void	(*rmtidle)(void);	/* called every second of a wait */
+static int	 rmtticks;	/* blocking calls on rmtfd return each second */
 
 static int	 namecheck(const char *, const char *);
 static int	 rmtconnect(void);
-static void	 rmtdrop(void);
+static void	 rmtdrop(int);
+static int	 rmtwait(int, short);
+static int	 rmtidlecheck(void);
 static void	 rmtlost(const char *);
+static void	 rmtstuck(const char *);
 static int	 rmtsend(const char *, const void *, size_t);
 static int	 fdgetc(void *);
 static int	 rmtcall(const char *, int64_t, int64_t *, int);
@@ -178,6 +189,7 @@ static int
 rmtconnect(void)
 {
 	const char *rsh, *rmt, *argv[10];
+	struct timeval tv;
 	sigset_t none;
 	int sv[2], i = 0;
 	pid_t pid;
@@ -235,6 +247,16 @@ rmtconnect(void)
 		break;
 	}
 	(void)close(sv[1]);
+	/*
+	 * A wait for the server returns every second, to look at signals
+	 * and the time limit; set on the socket, this costs nothing per
+	 * request.  Where the timeouts cannot be set, poll(2) waits.
+	 */
+	tv.tv_sec = 1;
+	tv.tv_usec = 0;
+	rmtticks = setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == 0 && setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO,
+	    &tv, sizeof(tv)) == 0;
 	rmtfd = sv[0];
 	rmtpid = pid;
 	rmtowner = getpid();
@@ -246,11 +268,12 @@ rmtconnect(void)
 
 /*
  * Forget the connection: close our end and, if we started the remote
- * shell, reap it; one that does not end within a few seconds of losing
- * its input is killed, so nothing can hang here.
+ * shell, reap it.  One that does not end within a few seconds of losing
+ * its input is terminated (at once with hard, as when aborting or when
+ * the server stopped answering), then killed, so nothing can hang here.
  */
 static void
-rmtdrop(void)
+rmtdrop(int hard)
 {
 	int status, i;
 	pid_t p = 0;
@@ -264,7 +287,9 @@ rmtdrop(void)
 		rmtpid = -1;
 		return;
 	}
-	for (i = 0; i < RMT_REAPSECS * 10; i++) {
+	if (hard)
+		(void)kill(rmtpid, SIGTERM);
+	for (i = 0; i < (hard ? 2 : RMT_REAPSECS) * 10; i++) {
 		p = waitpid(rmtpid, &status, WNOHANG);
 		if (p == rmtpid || (p == -1 && errno != EINTR))
 			break;
@@ -273,16 +298,17 @@ rmtdrop(void)
 			    NULL);
 	}
 	if (p == 0) {
-		(void)kill(rmtpid, SIGTERM);
+		(void)kill(rmtpid, hard ? SIGKILL : SIGTERM);
 		while ((p = waitpid(rmtpid, &status, 0)) == -1 &&
 		    errno == EINTR)
 			;
 	}
-	if (p == rmtpid && WIFEXITED(status) && WEXITSTATUS(status) != 0)
+	if (p == rmtpid && WIFEXITED(status) && WEXITSTATUS(status) != 0 &&
+	    !hard)
 		msg("remote shell to %s exited with status %d\n", rhost,
 		    WEXITSTATUS(status));
 	else if (p == rmtpid && WIFSIGNALED(status) &&
-	    WTERMSIG(status) != SIGTERM)
+	    WTERMSIG(status) != SIGTERM && !hard)
 		msg("remote shell to %s killed by signal %d\n", rhost,
 		    WTERMSIG(status));
 	rmtpid = -1;
@@ -293,13 +319,84 @@ static void
 rmtlost(const char *what)
 {
 	msg("Lost connection to remote host %s (during %s)\n", rhost, what);
-	rmtdrop();
+	rmtdrop(0);
 	errno = EPIPE;
+}
+
+/*
+ * The server did not answer in time: say so and end the connection, its
+ * remote shell included (a late reply would put the stream out of step).
+ * Fails with ETIMEDOUT.
+ */
+static void
+rmtstuck(const char *what)
+{
+	msg("rmt server on %s did not answer within %d seconds (during %s); "
+	    "RMT_TIMEOUT sets the limit\n", rhost, rmttimeout, what);
+	(void)shutdown(rmtfd, SHUT_RDWR);
+	rmtdrop(1);
+	errno = ETIMEDOUT;
+}
+
+/*
+ * Every second a request waits for the server (and at every signal):
+ * let the caller act on signals (rmtsetidle()), and give up once the
+ * request has waited longer than the timeout.  Time the idle function
+ * spends asking the operator does not count.  Returns 0 to go on
+ * waiting, or -1 (rmttimedout set, errno ETIMEDOUT).
+ */
+static int
+rmtidlecheck(void)
+{
+	time_t t;
+
+	if (rmtwaited == 0)
+		rmtwaited = time(NULL);
+	if (rmtidle != NULL) {
+		t = time(NULL);
+		rmtidle();
+		rmtwaited += time(NULL) - t;
+	}
+	if (rmttimeout > 0 && time(NULL) - rmtwaited >= rmttimeout) {
+		rmttimedout = 1;
+		errno = ETIMEDOUT;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Wait until the connection is readable (POLLIN) or writable (POLLOUT),
+ * with rmtidlecheck() every second.  Only for a connection whose socket
+ * refused the send and receive timeouts (rmtticks is 0); otherwise the
+ * blocking calls themselves return every second, at no extra cost per
+ * record.  Returns 0, or -1 on time out or if poll(2) fails.
+ */
+static int
+rmtwait(int fd, short events)
+{
+	struct pollfd pfd;
+	int n;
+
+	pfd.fd = fd;
+	pfd.events = events;
+	for (;;) {
+		pfd.revents = 0;
+		n = poll(&pfd, 1, 1000);
+		if (n == 1)
+			return (0);
+		if (n == -1 && errno != EINTR)
+			return (-1);
+		if (rmtidlecheck() == -1)
+			return (-1);
+	}
 }
 
 /*
  * Send a request line and optional data in full.  SIGPIPE is not raised
  * (MSG_NOSIGNAL); a closed peer is EPIPE, reported as a lost connection.
+ * A send blocked on a server that takes nothing returns every second
+ * (the socket's send timeout) or at a signal, for rmtidlecheck().
  */
 static int
 rmtsend(const char *line, const void *data, size_t len)
@@ -309,13 +406,24 @@ rmtsend(const char *line, const void *data, size_t len)
 	ssize_t r;
 	int part;
 
+	rmtwaited = 0;
+	rmttimedout = 0;
 	for (part = 0; part < 2; part++) {
 		p = part == 0 ? (const unsigned char *)line : data;
 		n = part == 0 ? strlen(line) : len;
 		while (n > 0) {
-			r = send(rmtfd, p, n, MSG_NOSIGNAL);
-			if (r == -1 && errno == EINTR)
+			if (!rmtticks && rmtwait(rmtfd, POLLOUT) == -1)
+				r = -1;
+			else
+				r = send(rmtfd, p, n, MSG_NOSIGNAL);
+			if (r == -1 && !rmttimedout && (errno == EINTR ||
+			    errno == EAGAIN || errno == EWOULDBLOCK) &&
+			    rmtidlecheck() == 0)
 				continue;
+			if (r == -1 && rmttimedout) {
+				rmtstuck(part == 0 ? "a request" : "data");
+				return (-1);
+			}
 			if (r <= 0) {
 				rmtlost(part == 0 ? "a request" : "data");
 				return (-1);
@@ -328,9 +436,12 @@ rmtsend(const char *line, const void *data, size_t len)
 }
 
 /*
- * The byte source for a live connection: one byte per read(2), so that
- * nothing past the reply is taken from the stream the slaves share.
- * Returns the byte, or -1 at end of stream (errno 0) or on error.
+ * The byte source for a live connection: one byte per recv(2), so that
+ * nothing past the reply is taken from the stream the slaves share.  A
+ * receive that waits returns every second (the socket's receive
+ * timeout) or at a signal, for rmtidlecheck().  Returns the byte, or -1
+ * at end of stream (errno 0), on error, or when the time is up
+ * (rmttimedout).
  */
 static int
 fdgetc(void *arg)
@@ -340,14 +451,18 @@ fdgetc(void *arg)
 	int fd = *(int *)arg;
 
 	for (;;) {
-		r = read(fd, &c, 1);
+		if (!rmtticks && rmtwait(fd, POLLIN) == -1)
+			return (-1);
+		r = recv(fd, &c, 1, 0);
 		if (r == 1)
 			return (c);
 		if (r == 0) {
 			errno = 0;
 			return (-1);
 		}
-		if (errno != EINTR)
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return (-1);
+		if (rmtidlecheck() == -1)
 			return (-1);
 	}
 }
@@ -489,6 +604,10 @@ rmtcall(const char *what, int64_t max, int64_t *valp, int quiet)
 	int r;
 
 	r = rmtgetreply(fdgetc, &rmtfd, max, &rr, &why);
+	if (r == -1 && rmttimedout) {
+		rmtstuck(what);
+		return (-1);
+	}
 	if (r == -1) {
 		rmtlost(what);
 		return (-1);
@@ -503,7 +622,7 @@ rmtcall(const char *what, int64_t max, int64_t *valp, int quiet)
 		 * other slaves) sends another record into it.
 		 */
 		(void)shutdown(rmtfd, SHUT_RDWR);
-		rmtdrop();
+		rmtdrop(0);
 		errno = EPROTO;
 		return (-1);
 	}
@@ -596,7 +715,7 @@ rmtclose(void)
 		if (rmtcall("close", INT32_MAX, &v, 0) == -1)
 			r = -1;
 	}
-	rmtdrop();
+	rmtdrop(0);
 	return (r);
 }
 
@@ -608,7 +727,34 @@ rmtclose(void)
 void
 rmtdisconnect(void)
 {
-	rmtdrop();
+	rmtdrop(0);
+}
+
+/*
+ * For an abort: end the connection and the remote shell at once.  The
+ * socket is shut down, not only closed, so that no slave holding a copy
+ * keeps the server waiting.
+ */
+void
+rmtabort(void)
+{
+	if (rmtfd != -1)
+		(void)shutdown(rmtfd, SHUT_RDWR);
+	rmtdrop(1);
+}
+
+/* The function rmtwait() calls every second, e.g. to act on signals. */
+void
+rmtsetidle(void (*fn)(void))
+{
+	rmtidle = fn;
+}
+
+/* Seconds to wait for each reply, 0 for no limit. */
+void
+rmtsettimeout(int secs)
+{
+	rmttimeout = secs;
 }
 
 /*
@@ -755,7 +901,10 @@ rmtstatus(void *buf, size_t len)
 	    rmtcall("status", RMT_STATMAX, &v, 0) == -1)
 		return (-1);
 	if (rmtgetdata(fdgetc, &rmtfd, data, (size_t)v) == -1) {
-		rmtlost("status");
+		if (rmttimedout)
+			rmtstuck("status");
+		else
+			rmtlost("status");
 		return (-1);
 	}
 	memcpy(buf, data, (size_t)v < len ? (size_t)v : len);

@@ -56,6 +56,8 @@ static char	**obsolete(int *, char **);
 static char	*rawname(const char *, char **);
 static void	 setfsname(const char *, char *, size_t);
 static char	*mountedsubset(int, char **, char **, ino_t **);
+static int	 samefile(const struct stat *, const struct stat *);
+static void	 notsource(const char *);
 
 static void
 usage(void)
@@ -285,19 +287,63 @@ mountedsubset(int argc, char **argv, char **mnt, ino_t **inos)
 	return (dev);
 }
 
+/* Two names for one file, or two nodes of one device. */
+static int
+samefile(const struct stat *a, const struct stat *b)
+{
+	if (a->st_dev == b->st_dev && a->st_ino == b->st_ino)
+		return (1);
+	return (((S_ISBLK(a->st_mode) && S_ISBLK(b->st_mode)) ||
+	    (S_ISCHR(a->st_mode) && S_ISCHR(b->st_mode))) &&
+	    a->st_rdev == b->st_rdev);
+}
+
+/*
+ * Refuse an output that is the source itself, under whatever name (a
+ * symlink, another path, a hard link, another node of the device): it
+ * would be truncated before a block of it is read.  Checked for every
+ * local name of the list, and for standard output, before anything is
+ * opened for writing.
+ */
+static void
+notsource(const char *src)
+{
+	struct stat ss, os;
+	char *copy, *e, *rh, *rpath;
+
+	if (stat(src, &ss) == -1)
+		return;		/* fs_open() says why */
+	if (pipeout) {
+		if (fstat(STDOUT_FILENO, &os) == 0 && samefile(&ss, &os))
+			errx(X_STARTUP, "standard output is %s, the file "
+			    "system being dumped", src);
+		return;
+	}
+	if ((copy = strdup(tape)) == NULL)
+		err(X_STARTUP, NULL);
+	for (e = strtok(copy, ","); e != NULL; e = strtok(NULL, ",")) {
+		if (rmtsplit(e, &rh, &rpath))
+			continue;
+		if (stat(e, &os) == 0 && samefile(&ss, &os))
+			errx(X_STARTUP, "output %s is %s, the file system "
+			    "being dumped; it would be overwritten", e, src);
+	}
+	free(copy);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct dinode_h di;
 	char *mnt, *p, *label = NULL, *Tdate = NULL, **paths = NULL;
-	char *copy, *e, *rh, *rpath;
+	char *copy, *e, *rh, *rpath, *Barg = NULL;
 	char fsname[NAMELEN];
 	const char *why;
 	ino_t *inos = NULL;
 	time_t t;
 	dino_t ino;
 	int ch, Sflag = 0, bflag = 0, Wflag = 0, anydirskipped, pass, i;
-	int npaths = 0;
+	int npaths = 0, remote = 0;
 	int64_t feet = 0;
 	int sizeset = 0;
 	double fetapes;
@@ -321,6 +367,7 @@ main(int argc, char *argv[])
 		case 'B':
 			blocksperfile = numarg(optarg, "number of blocks per "
 			    "volume", 1, INT64_MAX / TP_BSIZE);
+			Barg = optarg;
 			sizeset = 1;
 			break;
 		case 'b':
@@ -411,11 +458,15 @@ main(int argc, char *argv[])
 		feet = cartridge ? 1700 : 2300;
 	tsize = feet * 120;
 	density /= 10;		/* bytes per 0.1 inch */
-	if (blocksperfile > 0)
-		blocksperfile -= blocksperfile % ntrec;
+	/*
+	 * A volume holds its header and the records after it: at least
+	 * two records.  Checked on the value as typed, then rounded down
+	 * to whole records.
+	 */
 	if (blocksperfile > 0 && blocksperfile < 2 * ntrec)
-		errx(X_STARTUP, "-B %jd is too small for %d KB records",
-		    (intmax_t)blocksperfile, ntrec);
+		errx(X_STARTUP, "-B %s is too small: a volume must hold at "
+		    "least %d KB (two %d KB records)", Barg, 2 * ntrec, ntrec);
+	blocksperfile -= blocksperfile % ntrec;
 
 	if (strcmp(tape, "-") == 0) {
 		pipeout = 1;
@@ -428,9 +479,12 @@ main(int argc, char *argv[])
 		if ((copy = strdup(tape)) == NULL)
 			err(X_STARTUP, NULL);
 		for (e = strtok(copy, ","); e != NULL; e = strtok(NULL, ","))
-			(void)rmtsplit(e, &rh, &rpath);
+			remote |= rmtsplit(e, &rh, &rpath);
 		free(copy);
 	}
+	if (remote && (p = getenv("RMT_TIMEOUT")) != NULL)
+		rmtsettimeout((int)numarg(p, "RMT_TIMEOUT (seconds)", 0,
+		    7 * 86400));
 
 	/*
 	 * The source: a file system, or a subset of one.  A subset is
@@ -449,6 +503,7 @@ main(int argc, char *argv[])
 		npaths = argc;
 		subset = 1;
 	}
+	notsource(disk);
 	memset(&spcl, 0, sizeof(spcl));
 	if (mnt != NULL)
 		(void)snprintf(fsname, sizeof(fsname), "%s", mnt);
@@ -602,6 +657,11 @@ main(int argc, char *argv[])
 		dumpino(&di, ino);
 	}
 	trailer();
+	/*
+	 * The last look at signals and the top process: a dump that was
+	 * interrupted, terminated or whose caller is gone is not recorded.
+	 */
+	checkwait();
 
 	(void)time(&t);
 	msg("%jd tape blocks on %d volume%s\n", (intmax_t)blockswritten,
@@ -618,8 +678,10 @@ main(int argc, char *argv[])
 		msg("DUMP IS DONE, WITH ERRORS\n");
 		Exit(X_ABORT);
 	}
-	if (uflag)
+	if (uflag) {
+		checkwait();
 		putdumptime();
+	}
 	msg("DUMP IS DONE\n");
 	broadcast("DUMP IS DONE!\n");
 	Exit(X_FINOK);

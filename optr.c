@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "pathnames.h"
 
 static time_t	tschedule;
+static int	abortq;		/* the next question is whether to abort */
 
 /* Print one "  DUMP: " line. */
 static void
@@ -53,44 +55,93 @@ quit(const char *fmt, ...)
 
 /*
  * Ask a yes/no question on the terminal, never on standard input.
- * Returns 1 for yes, 0 for no; aborts when there is no terminal.
+ * Returns 1 for yes, 0 for no; aborts when there is no terminal.  While
+ * it waits, signals are acted on: a termination signal or the end of the
+ * top process aborts, SIGUSR1 prints the status line, and an interrupt
+ * (^C) asks at once whether to abort the dump, then asks this again.
  */
 int
 query(const char *question)
 {
+	struct pollfd pfd;
 	char buf[64];
-	FILE *tty;
-	int fails = 0, r = -1;
+	ssize_t n, i;
+	int fd, fails = 0, r = -1, prompt = 1, first = -1, isabort;
 
-	if ((tty = fopen(_PATH_TTY, "r")) == NULL)
+	isabort = abortq;
+	abortq = 0;
+	if ((fd = open(_PATH_TTY, O_RDONLY | O_CLOEXEC)) == -1)
 		quit("%s: no terminal to ask the operator (%s); "
 		    "giving up\n", question, strerror(errno));
 	while (r < 0) {
-		(void)fprintf(stderr, "  DUMP: %s: (\"yes\" or \"no\") ",
-		    question);
-		(void)fflush(stderr);
-		if (fgets(buf, sizeof(buf), tty) == NULL) {
-			clearerr(tty);
-			if (terminating()) {
-				(void)fclose(tty);
-				quit("terminated while waiting for an "
-				    "answer\n");
+		if (prompt) {
+			(void)fprintf(stderr, "  DUMP: %s: (\"yes\" or "
+			    "\"no\") ", question);
+			(void)fflush(stderr);
+			prompt = 0;
+		}
+		/* Wake up every second to look at signals and the top. */
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		n = poll(&pfd, 1, 1000);
+		if (n != 1) {
+			if (n == -1 && errno != EINTR) {
+				(void)close(fd);
+				quit("%s: %s\n", _PATH_TTY, strerror(errno));
 			}
-			if (++fails > 30) {
-				(void)fclose(tty);
-				quit("excessive operator query failures\n");
+			if (sigwaiting() && !isabort) {
+				(void)fprintf(stderr, "\n");
+				askabort();
+				prompt = 1;
+				first = -1;
 			}
 			continue;
 		}
-		if (buf[0] == 'y' || buf[0] == 'Y')
-			r = 1;
-		else if (buf[0] == 'n' || buf[0] == 'N')
-			r = 0;
-		else
-			(void)fprintf(stderr, "  DUMP: \"Yes\" or \"No\"?\n");
+		n = read(fd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (++fails > 30) {
+				(void)close(fd);
+				quit("excessive operator query failures\n");
+			}
+			prompt = 1;
+			continue;
+		}
+		/* The first byte of a line is the answer. */
+		for (i = 0; i < n && r < 0; i++) {
+			if (first == -1)
+				first = (unsigned char)buf[i];
+			if (buf[i] != '\n')
+				continue;
+			if (first == 'y' || first == 'Y')
+				r = 1;
+			else if (first == 'n' || first == 'N')
+				r = 0;
+			else {
+				(void)fprintf(stderr,
+				    "  DUMP: \"Yes\" or \"No\"?\n");
+				prompt = 1;
+			}
+			first = -1;
+		}
 	}
-	(void)fclose(tty);
+	(void)close(fd);
 	return (r);
+}
+
+/*
+ * An interrupt: ask whether to abort, and abort on yes.  Interrupts that
+ * come while this is asked are taken as the same one.
+ */
+void
+askabort(void)
+{
+	msg("Interrupt received.\n");
+	abortq = 1;
+	if (query("Do you want to abort dump?"))
+		dumpabort(0);
 }
 
 /*

@@ -131,10 +131,21 @@ static int		 lastrec;	/* the record being flushed ends the dump */
 static char		**volnames;	/* -f list */
 static int		 nvolnames;
 static char		*volpath;	/* output of this volume */
+static struct volfile {			/* a regular file a volume went to */
+	dev_t		 vf_dev;
+	ino_t		 vf_ino;
+	int		 vf_vol;
+} *volfiles;
+static int		 nvolfiles;
 static char		*volcopy;	/* volpath, split for rmt */
 static time_t		 tstart_volume;
-static volatile sig_atomic_t caughtint, caughtterm, caughtstatus;
-static volatile sig_atomic_t childpid;
+static volatile sig_atomic_t caughtterm, caughtstatus, caughtchld;
+static volatile sig_atomic_t intty, intkill, intfwd;	/* SIGINT, by origin */
+static time_t		 lastdirect;	/* a SIGINT last came not from the parent */
+static int		 liferd = -1;	/* the lifeline: see alloctape() */
+static int		 lifew = -1;	/* its write end, held by the top only */
+static pid_t		 toppid;	/* the process the shell started */
+static pid_t		 slavemaster;	/* in a slave: its master */
 
 static void	 putslot(int64_t, int32_t, int32_t, const void *, int64_t,
 		    dino_t);
@@ -147,42 +158,55 @@ static void	 endvolume(int, int, int);
 static void	 openvolume(void);
 static void	 setouttype(const struct stat *);
 static void	 openvolume_prompt(int);
+static int	 volwritten(const char *);
 static void	 closevolume(int);
 static void	 replay(struct rec *, int);
 static void	 enslave(void);
 static void	 doslave(int, int, pid_t) __attribute__((noreturn));
 static void	 killall(void);
 static void	 checksignals(void);
+static void	 rmtidle(void);
 static ssize_t	 fullread(int, void *, size_t);
 static int	 fullwrite(int, const void *, size_t);
 
+/* A signal sent by a process (kill(2), sigqueue(3), Linux tkill(2)). */
+#ifdef SI_TKILL
+#define SENTBYPROC(c)	((c) == SI_USER || (c) == SI_QUEUE || (c) == SI_TKILL)
+#else
+#define SENTBYPROC(c)	((c) == SI_USER || (c) == SI_QUEUE)
+#endif
+
+/*
+ * The one signal handler: it only records what came.  A SIGINT is told
+ * apart by its origin: the terminal (which signals the whole foreground
+ * process group), a kill(2) by the parent (an interrupt passed down the
+ * chain of volume processes), or a kill(2) by anyone else.
+ */
 static void
-sigcatch(int signo)
+sigcatch(int signo, siginfo_t *si, void *ctx)
 {
 	int save = errno;
 
+	(void)ctx;
 	switch (signo) {
 	case SIGINT:
-		caughtint = 1;
+		if (si == NULL || !SENTBYPROC(si->si_code))
+			intty = 1;
+		else if (si->si_pid == getppid())
+			intfwd = 1;
+		else
+			intkill = 1;
 		break;
 	case SIGUSR1:
 		caughtstatus = 1;
+		break;
+	case SIGCHLD:
+		caughtchld = 1;
 		break;
 	default:
 		caughtterm = signo;
 		break;
 	}
-	errno = save;
-}
-
-/* In a checkpoint parent: pass SIGTERM, SIGHUP, SIGUSR1 to the writer. */
-static void
-sigforward(int signo)
-{
-	int save = errno;
-
-	if (childpid > 0)
-		(void)kill((pid_t)childpid, signo);
 	errno = save;
 }
 
@@ -218,19 +242,115 @@ checkslaves(void)
 	}
 }
 
+/* Catch a signal with sigcatch(), without SA_RESTART: waits see EINTR. */
 static void
-setsignals(void (*h)(int))
+catchsig(int signo)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	(void)sigemptyset(&sa.sa_mask);
-	sa.sa_handler = h;
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
-	(void)sigaction(SIGUSR1, &sa, NULL);
-	sa.sa_handler = h == sigcatch ? sigcatch : SIG_IGN;
-	(void)sigaction(SIGINT, &sa, NULL);
+	sa.sa_sigaction = sigcatch;
+	sa.sa_flags = SA_SIGINFO;
+	(void)sigaction(signo, &sa, NULL);
+}
+
+static void
+setsignals(void)
+{
+	catchsig(SIGTERM);
+	catchsig(SIGHUP);
+	catchsig(SIGUSR1);
+	catchsig(SIGINT);
+}
+
+/*
+ * The lifeline.  The top process holds the only write end of a pipe that
+ * nobody writes to; every other process of the dump holds the read end,
+ * which becomes readable (end of file) once the top process is gone,
+ * however it ended, even by SIGKILL.  A volume process checks it wherever
+ * it waits, so the whole tree ends when the top process does, and never
+ * records a dump the caller saw fail.  Plain POSIX, unlike a death signal
+ * asked of the kernel.
+ */
+static void
+makelifeline(void)
+{
+	int fds[2];
+
+	if (pipe(fds) == -1)
+		quit("cannot make a pipe: %s\n", strerror(errno));
+	(void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	(void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	liferd = fds[0];
+	lifew = fds[1];
+	toppid = getpid();
+}
+
+/* In a child just forked: only the top process keeps the write end. */
+static void
+droplifeline(void)
+{
+	if (lifew != -1)
+		(void)close(lifew);
+	lifew = -1;
+}
+
+/* The lifeline's descriptor for poll(2): -1 in the top process. */
+static int
+lifelinefd(void)
+{
+	return (lifew == -1 ? liferd : -1);
+}
+
+/* Has the top process ended?  One poll(2); for waits, not per record. */
+static int
+topgone(void)
+{
+	struct pollfd pfd;
+
+	pfd.fd = lifelinefd();
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (pfd.fd == -1)
+		return (0);
+	return (poll(&pfd, 1, 0) == 1 && pfd.revents != 0);
+}
+
+static void
+quittopgone(void)
+{
+	quit("the process that started this dump (pid %ld) has ended; "
+	    "stopping\n", (long)toppid);
+}
+
+/*
+ * Take a caught SIGINT.  Returns 0 if none came, or if it is only a copy
+ * passed on by the parent of one that reached this process directly a
+ * moment before (a kill of the whole process group reaches every
+ * process, and each volume process passes it down as well); else
+ * INT_TTY when it came from the terminal alone, INT_KILL when by kill(2).
+ */
+#define INT_TTY		1
+#define INT_KILL	2
+
+static int
+takeint(void)
+{
+	int tty = intty, kil = intkill, fwd = intfwd;
+	time_t now;
+
+	if (!tty && !kil && !fwd)
+		return (0);
+	intty = intkill = intfwd = 0;
+	now = time(NULL);
+	if (tty || kil) {
+		lastdirect = now;
+		return (kil ? INT_KILL : INT_TTY);
+	}
+	if (now - lastdirect <= 1)
+		return (0);
+	return (INT_KILL);
 }
 
 /* Allocate the record buffers, split the -f list, catch signals. */
@@ -283,7 +403,9 @@ alloctape(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGPIPE, &sa, NULL);
-	setsignals(sigcatch);
+	setsignals();
+	makelifeline();
+	rmtsetidle(rmtidle);
 }
 
 /* Read exactly n bytes; returns n, 0 at EOF before any byte, -1 on error. */
@@ -440,29 +562,64 @@ dumpdisk(off_t off, size_t len, int ntp)
 	putslot(off, (int32_t)len, ntp, NULL, hdrend, curino);
 }
 
-/* A termination signal arrived (for questions that are waiting). */
-int
-terminating(void)
-{
-	return (caughtterm != 0);
-}
-
-/* Act on signals caught since the last record. */
+/*
+ * Act on signals caught since the last record: only flags are read here,
+ * no system call, for this runs once per record.
+ */
 static void
 checksignals(void)
 {
 	if (caughtterm)
 		quit("terminated by signal %d\n", (int)caughtterm);
-	if (caughtint) {
-		caughtint = 0;
-		msg("Interrupt received.\n");
-		if (query("Do you want to abort dump?"))
-			dumpabort(0);
-	}
+	if (takeint())
+		askabort();
 	if (caughtstatus) {
 		caughtstatus = 0;
 		statusline();
 	}
+}
+
+/*
+ * For a process that waits (for an answer, a reply, the operator): quit
+ * if the top process has gone or a termination signal came, print the
+ * status line if asked.  Returns 1 if an interrupt came, for the caller
+ * to ask about.
+ */
+int
+sigwaiting(void)
+{
+	if (caughtterm)
+		quit("terminated by signal %d\n", (int)caughtterm);
+	if (topgone())
+		quittopgone();
+	if (caughtstatus) {
+		caughtstatus = 0;
+		statusline();
+	}
+	return (takeint() != 0);
+}
+
+/* The same, asking about an interrupt at once. */
+void
+checkwait(void)
+{
+	if (sigwaiting())
+		askabort();
+}
+
+/*
+ * Called by the rmt client every second it waits for the server: the
+ * master acts on signals; a slave gives up once its master is gone.
+ */
+static void
+rmtidle(void)
+{
+	if (isslave) {
+		if (getppid() != slavemaster)
+			_exit(X_ABORT);
+		return;
+	}
+	checkwait();
 }
 
 /* Copy a record into one that has its own inline buffer. */
@@ -568,18 +725,28 @@ static int
 getrep(struct slave *sl)
 {
 	struct rep rp;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	int64_t intovol;
+	int n;
 
 	/*
-	 * Wait for the answer, looking every second whether a slave died:
-	 * the one asked may be waiting for a turn a dead one never passes.
+	 * Wait for the answer, looking every second whether a slave died
+	 * (the one asked may be waiting for a turn a dead one never passes)
+	 * and at signals.  The lifeline is in the same poll, so the top
+	 * process's end is seen at every batch at no extra cost.
 	 */
-	pfd.fd = sl->sl_fd;
-	pfd.events = POLLIN;
-	while (poll(&pfd, 1, 1000) != 1) {
-		if (caughtterm)
-			quit("terminated by signal %d\n", (int)caughtterm);
+	pfd[0].fd = sl->sl_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = lifelinefd();
+	pfd[1].events = POLLIN;
+	for (;;) {
+		pfd[0].revents = pfd[1].revents = 0;
+		n = poll(pfd, 2, 1000);
+		if (n > 0 && pfd[1].revents != 0)
+			quittopgone();
+		if (n > 0 && pfd[0].revents != 0)
+			break;
+		checksignals();
 		checkslaves();
 	}
 	if (fullread(sl->sl_fd, &rp, sizeof(rp)) != (ssize_t)sizeof(rp)) {
@@ -728,16 +895,71 @@ replay(struct rec *rp, int n)
 	}
 }
 
-/* Wait for the writer child; return its exit status as dump's. */
+/*
+ * In a volume's parent: wait for the process writing the volume, and
+ * return its exit status as dump's.  Signals are acted on here, not in
+ * the handler: SIGTERM, SIGHUP and SIGUSR1 are passed on to the child,
+ * and so is a SIGINT sent with kill(2) (one from the terminal reached
+ * the child as well).  If the top process ends, the child is given a
+ * moment to see that itself, then terminated, then killed.
+ */
 static int
 waitchild(pid_t pid)
 {
+	struct sigaction sa, osa;
+	struct pollfd pfd;
+	time_t now, termat = 0, killat = 0;
+	pid_t p;
 	int status;
 
-	while (waitpid(pid, &status, 0) == -1) {
-		if (errno != EINTR)
-			return (-1);
+	memset(&sa, 0, sizeof(sa));
+	(void)sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = sigcatch;
+	sa.sa_flags = SA_SIGINFO | SA_NOCLDSTOP;
+	(void)sigaction(SIGCHLD, &sa, &osa);
+	pfd.fd = lifelinefd();
+	pfd.events = POLLIN;
+	for (;;) {
+		caughtchld = 0;
+		p = waitpid(pid, &status, WNOHANG);
+		if (p == pid)
+			break;
+		if (p == -1 && errno != EINTR) {
+			(void)sigaction(SIGCHLD, &osa, NULL);
+			return (X_ABORT);
+		}
+		if (caughtterm) {
+			(void)kill(pid, caughtterm);
+			caughtterm = 0;
+			if (killat == 0)
+				killat = time(NULL) + 10;
+		}
+		if (caughtstatus) {
+			caughtstatus = 0;
+			(void)kill(pid, SIGUSR1);
+		}
+		if (takeint() == INT_KILL)
+			(void)kill(pid, SIGINT);
+		now = time(NULL);
+		if (termat != 0 && now >= termat) {
+			(void)kill(pid, SIGTERM);
+			termat = 0;
+		}
+		if (killat != 0 && now >= killat) {
+			(void)kill(pid, SIGKILL);
+			killat = 0;
+		}
+		if (caughtchld)
+			continue;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 1000) == 1 && pfd.revents != 0) {
+			/* The top process is gone; stop watching for it. */
+			pfd.fd = -1;
+			termat = time(NULL) + 2;
+			killat = termat + 3;
+		}
 	}
+	(void)sigaction(SIGCHLD, &osa, NULL);
 	if (WIFEXITED(status))
 		return (WEXITSTATUS(status));
 	msg("the process writing volume %d was killed by signal %d\n",
@@ -770,15 +992,13 @@ startnewtape(void *replayp, int nreplay)
 			if (pid == -1)
 				quit("cannot fork the volume writer: %s\n",
 				    strerror(errno));
-			if (pid == 0)
+			if (pid == 0) {
+				droplifeline();
 				break;
-			childpid = pid;
-			setsignals(sigforward);
+			}
 			status = waitchild(pid);
-			childpid = 0;
 			if (status == X_REWRITE) {
 				attempt++;
-				setsignals(sigcatch);
 				continue;
 			}
 			Exit(status == X_FINOK ? X_FINOK : X_ABORT);
@@ -831,20 +1051,54 @@ startnewtape(void *replayp, int nreplay)
 static void
 openvolume_prompt(int attempt)
 {
-	int listed = tapeno <= nvolnames;
+	int listed = tapeno <= nvolnames, v;
 
 	volpath = volnames[listed ? tapeno - 1 : nvolnames - 1];
 	if (pipeout)
 		return;
-	if (attempt == 0 && (tapeno == 1 || listed))
-		return;
-	if (attempt == 0 && autoload > 0)
-		return;		/* openvolume() waits for the loader */
+	if (attempt == 0 && ((tapeno == 1 || listed) || autoload > 0)) {
+		/*
+		 * No question unless the name is a file that holds a volume
+		 * of this dump already (a list naming it twice, -l with one
+		 * file): that one is only overwritten on the operator's word.
+		 * With -l, openvolume() waits for the loader.
+		 */
+		if ((v = volwritten(volpath)) == 0)
+			return;
+		msg("%s holds volume %d of this dump; it is not overwritten "
+		    "without the operator's word\n", volpath, v);
+	}
 	msg("Change Volumes: Mount volume #%d\n", tapeno);
 	broadcast("CHANGE DUMP VOLUMES!\a\a\n");
 	while (!query("Is the new volume mounted and ready to go?"))
 		if (query("Do you want to abort?"))
 			dumpabort(0);
+}
+
+/*
+ * The volume a local regular file named path already holds in this dump,
+ * or 0.  The list is kept by each volume's process and inherited by the
+ * next one, so a volume that is being rewritten does not count.
+ */
+static int
+volwritten(const char *path)
+{
+	struct stat st;
+	const char *c, *sl;
+	int i;
+
+	/* A remote name (as rmtsplit() tells them) cannot be looked at. */
+	c = strchr(path, ':');
+	sl = strchr(path, '/');
+	if (c != NULL && (sl == NULL || sl > c))
+		return (0);
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+		return (0);
+	for (i = 0; i < nvolfiles; i++)
+		if (volfiles[i].vf_dev == st.st_dev &&
+		    volfiles[i].vf_ino == st.st_ino)
+			return (volfiles[i].vf_vol);
+	return (0);
 }
 
 /*
@@ -900,8 +1154,18 @@ openvolume(void)
 			dumpabort(0);
 		t0 = time(NULL);
 	}
-	if (host == NULL && fstat(tapefd, &st) == 0)
+	if (host == NULL && fstat(tapefd, &st) == 0) {
 		setouttype(&st);
+		if (S_ISREG(st.st_mode)) {
+			volfiles = reallocarray(volfiles,
+			    (size_t)nvolfiles + 1, sizeof(*volfiles));
+			if (volfiles == NULL)
+				quit("out of memory\n");
+			volfiles[nvolfiles].vf_dev = st.st_dev;
+			volfiles[nvolfiles].vf_ino = st.st_ino;
+			volfiles[nvolfiles++].vf_vol = tapeno;
+		}
+	}
 }
 
 /*
@@ -947,9 +1211,11 @@ closevolume(int ok)
 	} else
 		killall();
 	msg("Closing %s\n", volpath);
-	if (host != NULL && ok)
-		rmtclose();
-	else if (host != NULL)
+	if (host != NULL && ok) {
+		/* A tape's close writes its filemark: it must succeed. */
+		if (rmtclose() == -1)
+			quit("%s on %s could not be closed\n", volpath, host);
+	} else if (host != NULL)
 		rmtdisconnect();	/* a request may be half sent */
 	else if (!pipeout && close(tapefd) == -1 && ok)
 		quit("%s: %s\n", volpath, strerror(errno));
@@ -1032,6 +1298,7 @@ enslave(void)
 			(void)close(sv[0]);
 			for (j = 0; j < i; j++)
 				(void)close(slaves[j].sl_fd);
+			droplifeline();
 			doslave(sv[1], i, getppid());
 			/* NOTREACHED */
 		default:
@@ -1107,6 +1374,7 @@ doslave(int fd, int num, pid_t master)
 	int i, haveturn = (num == 0), bad, k, nd, r;
 
 	isslave = 1;
+	slavemaster = master;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGINT, &sa, NULL);
@@ -1274,6 +1542,7 @@ dumpabort(int signo)
 	if (isslave)
 		_exit(X_ABORT);
 	killall();
+	rmtabort();
 	msg("The ENTIRE dump is aborted.\n");
 	Exit(X_ABORT);
 }

@@ -5,6 +5,11 @@ Requests on stdin, replies on stdout, as rmt(8).  Whole records are
 written to the file named by O until RMT_TAPE_KB kilobytes are used; the
 record that does not fit is refused with ENOSPC, as a tape drive at its
 end does.  Only what dump sends is understood: O, W, C, I, S.
+
+RMT_TAPE_HANG=open, write or close: never answer the first such request
+(as a drive stuck loading or rewinding); wait for the end of the input.
+RMT_TAPE_PIDFILE: write the server's process id there, and create that
+name with ".hung" added once a request goes unanswered.
 """
 import os
 import sys
@@ -12,6 +17,7 @@ import sys
 inp = sys.stdin.buffer
 out = sys.stdout.buffer
 cap = int(os.environ.get("RMT_TAPE_KB", "200")) * 1024
+hang = os.environ.get("RMT_TAPE_HANG", "")
 
 
 def line():
@@ -26,6 +32,15 @@ def reply(s):
     out.flush()
 
 
+def stall(what):
+    if hang == what:
+        if os.environ.get("RMT_TAPE_PIDFILE"):
+            open(os.environ["RMT_TAPE_PIDFILE"] + ".hung", "w").close()
+        while inp.read(65536):
+            pass
+        sys.exit(0)
+
+
 def serve():
     f = None
     used = 0
@@ -35,6 +50,7 @@ def serve():
             sys.exit(0)
         if c == b"O":
             name, flags = line(), line()
+            stall("open")
             if f:
                 f.close()
             f = open(name, "wb")
@@ -45,6 +61,7 @@ def serve():
             data = inp.read(n)
             if len(data) != n:
                 sys.exit(2)
+            stall("write")
             if f is None:
                 reply("E9\nBad file descriptor\n")
             elif used + n > cap:
@@ -55,6 +72,7 @@ def serve():
                 reply("A%d\n" % n)
         elif c == b"C":
             line()
+            stall("close")
             if f:
                 f.close()
                 f = None
@@ -68,6 +86,9 @@ def serve():
             sys.exit(3)
 
 
+if os.environ.get("RMT_TAPE_PIDFILE"):
+    with open(os.environ["RMT_TAPE_PIDFILE"], "w") as pf:
+        pf.write("%d\n" % os.getpid())
 try:
     serve()
 except OSError:

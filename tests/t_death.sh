@@ -76,12 +76,81 @@ stop_all()
 	:
 }
 
-atf_test_case slave_killed
+# session_pids SID: the processes of session SID that have not ended.
+session_pids()
+{
+	for _p in $(pgrep -s "$1"); do
+		gone "$_p" || echo "$_p"
+	done
+}
+
+atf_test_case top_killed cleanup
+top_killed_head()
+{
+	atf_set descr "kill -9 of the process the shell started ends every process of the dump within 2 s and -u records nothing: while volume 1 is written, and volume 2"
+	atf_set require.user root
+}
+top_killed_body()
+{
+	big_image
+	require_tools setsid
+	printf '%-16s 0 Thu Nov 26 07:13:43 2026\n' /dev/other >dumpdates
+	sum=$(md5sum <dumpdates)
+	: >pids
+	for c in "5 -f $PWD/out.fifo" "6 -B 3000 -f $PWD/v1,$PWD/out.fifo"; do
+		# shellcheck disable=SC2086
+		set -- $c
+		want=$1
+		shift
+		rm -f out.fifo v1
+		mkfifo out.fifo
+		# The reader holds the fifo open and never reads.
+		# shellcheck disable=SC2217
+		sleep 120 <out.fifo &
+		rdr=$!
+		setsid "$(dump_bin)" -0u -D "$PWD/dumpdates" "$@" fs.img \
+		    </dev/null 2>dump.log &
+		top=$!
+		printf "%s\n" "$top" "$rdr" >>pids
+		# The top process, the volume processes, three slaves.
+		i=0
+		while [ "$(session_pids "$top" | wc -l)" -lt "$want" ]; do
+			i=$((i + 1))
+			[ $i -lt 100 ] || atf_fail "$*: the dump did not start: $(tail -3 dump.log)"
+			sleep 0.1
+		done
+		[ "$(ps -o sid= -p "$top" | tr -d ' ')" = "$top" ] ||
+		    atf_fail "setsid did not make the dump a session leader"
+		session_pids "$top" >>pids
+		sleep 1
+		kill -9 "$top"
+		i=0
+		while [ -n "$(session_pids "$top")" ]; do
+			i=$((i + 1))
+			[ $i -le 20 ] || atf_fail "$*: processes still running 2 s after the top process was killed: $(session_pids "$top" | tr '\n' ' ')"
+			sleep 0.1
+		done
+		wait "$top"
+		kill "$rdr"
+		wait "$rdr"
+		[ "$(md5sum <dumpdates)" = "$sum" ] ||
+		    atf_fail "$*: dumpdates changed: $(cat dumpdates)"
+	done
+}
+top_killed_cleanup()
+{
+	[ -f pids ] || return 0
+	while read -r _p; do
+		kill -9 "$_p" 2>/dev/null
+	done <pids
+	:
+}
+
+atf_test_case slave_killed cleanup
 slave_killed_head()
 {
 	atf_set descr "kill -9 of a slave blocked mid-dump: the master notices, stops the others, exits 3"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 slave_killed_body()
 {
@@ -109,12 +178,11 @@ slave_killed_cleanup()
 	stop_all
 }
 
-atf_test_case master_killed
+atf_test_case master_killed cleanup
 master_killed_head()
 {
 	atf_set descr "kill -9 of the master: slaves blocked in write or waiting for their turn all exit within a few seconds"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 master_killed_body()
 {
@@ -194,6 +262,7 @@ fsync_file_body()
 
 atf_init_test_cases()
 {
+	atf_add_test_case top_killed
 	atf_add_test_case slave_killed
 	atf_add_test_case master_killed
 	atf_add_test_case reader_gone

@@ -336,6 +336,70 @@ bad_output_body()
 	return 0
 }
 
+atf_test_case output_is_source
+output_is_source_head()
+{
+	atf_set descr "an output that is the source itself (same path, a symlink, another path, a hard link, in a -f list, standard output) is refused with exit 1 before it is opened; the image is untouched"
+}
+output_is_source_body()
+{
+	require_tools makefs
+	format_tree src
+	make_image fs.img src 2 le
+	sum=$(md5sum <fs.img)
+	mkdir sub
+	ln -s ../fs.img sub/link.img
+	ln fs.img hard.img
+	for out in fs.img "$PWD/fs.img" sub/link.img sub/../fs.img hard.img \
+	    "first.dump,sub/link.img"; do
+		run_dump 1 -0 -f "$out" fs.img
+		said "${out#*,}"
+		said "the file system being dumped"
+		[ "$(md5sum <fs.img)" = "$sum" ] ||
+		    atf_fail "-f $out: the image was changed"
+		[ -e first.dump ] && atf_fail "-f $out: an output was opened"
+	done
+	# The source named through the symlink, the output by its path.
+	run_dump 1 -0 -f fs.img sub/link.img
+	said "fs.img"
+	# Standard output appended to the image.
+	# shellcheck disable=SC2094
+	timeout 60 "$(dump_bin)" -0 -f - fs.img >>fs.img 2>err.log
+	_rc=$?
+	no_crash
+	[ "$_rc" = 1 ] || atf_fail "-f - >>fs.img exited $_rc, not 1"
+	said "standard output"
+	[ "$(md5sum <fs.img)" = "$sum" ] || atf_fail "-f -: the image was changed"
+	# Another file is fine.
+	run_dump 0 -0 -f other.dump fs.img
+	restore -t -f other.dump >/dev/null 2>&1 || atf_fail "restore -t failed"
+}
+
+atf_test_case small_volume
+small_volume_head()
+{
+	atf_set descr "-B below two records is refused with exit 1, quoting the value as typed; two records are accepted"
+}
+small_volume_body()
+{
+	require_tools makefs
+	format_tree src
+	make_image fs.img src 2 le
+	for b in 1 5 9 10 19; do
+		run_dump 1 -0 -B "$b" -f out.dump fs.img
+		said "-B $b is too small"
+		said "20 KB"
+		[ -e out.dump ] && atf_fail "-B $b: an output was created"
+	done
+	run_dump 1 0Bbf 127 64 out.dump fs.img
+	said "-B 127 is too small"
+	[ -e out.dump ] && atf_fail "-B 127 -b 64: an output was created"
+	# The smallest accepted sizes: two records (-S stops before writing).
+	run_dump 0 -0 -B 20 -S fs.img
+	run_dump 0 -0 -b 1 -B 2 -S fs.img
+	run_dump 0 -0 -b 64 -B 128 -S fs.img
+}
+
 atf_test_case tapecat_self
 tapecat_self_head()
 {
@@ -380,4 +444,6 @@ atf_init_test_cases()
 	atf_add_test_case bad_arguments
 	atf_add_test_case truncated
 	atf_add_test_case bad_output
+	atf_add_test_case output_is_source
+	atf_add_test_case small_volume
 }

@@ -405,7 +405,7 @@ stop_sshd()
 	fi
 }
 
-atf_test_case ssh
+atf_test_case ssh cleanup
 ssh_head()
 {
 	atf_set descr "dump over ssh to 127.0.0.1 with rmt-dump and GNU rmt"
@@ -496,6 +496,167 @@ remote_eom_body()
 	compare_trees src rst
 }
 
+# hung_server: RMT is rmt_tape.py, which never answers the request named
+# by RMT_TAPE_HANG and writes its pid to server.pid.
+hung_server()
+{
+	require_tools python3 timeout setsid
+	small_image
+	make_rsh
+	RMT=$(atf_get_srcdir)/rmt_tape.py
+	RMT_TAPE_KB=100000
+	RMT_TAPE_PIDFILE=$PWD/server.pid
+	export RMT RMT_TAPE_KB RMT_TAPE_PIDFILE
+	out=$(remote_path out.dump)
+}
+
+# server_gone: the fake server has ended (dump reaped its remote shell).
+server_gone()
+{
+	_i=0
+	while kill -0 "$(cat server.pid)" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -lt 30 ] || atf_fail "$1: the rmt server is still running"
+		sleep 0.1
+	done
+}
+
+# aborted LOG WHAT: the dump in LOG was aborted, with no DUMP IS DONE.
+aborted()
+{
+	grep -q 'The ENTIRE dump is aborted' "$1" ||
+	    atf_fail "$2: not aborted: $(tail -3 "$1")"
+	! grep -q 'DUMP IS DONE' "$1" || atf_fail "$2: DUMP IS DONE"
+}
+
+# kill_sessions: end every process of the sessions listed in sids (each
+# dump run here is the leader of its own session).
+kill_sessions()
+{
+	[ -f sids ] || return 0
+	while read -r _s; do
+		for _p in $(pgrep -s "$_s"); do
+			kill -9 "$_p" 2>/dev/null
+		done
+	done <sids
+	:
+}
+
+atf_test_case no_reply cleanup
+no_reply_head()
+{
+	atf_set descr "a server that never answers the open, a write or the close: the dump ends after RMT_TIMEOUT seconds with a clear message, exit 3, server reaped"
+	atf_set require.user root
+	atf_set timeout 300
+}
+no_reply_body()
+{
+	hung_server
+	: >sids
+	# Long enough for the server (python) to start on a busy machine.
+	for op in open write close; do
+		rm -f server.pid
+		start=$(date +%s)
+		RMT_TAPE_HANG=$op RMT_TIMEOUT=10 setsid "$(dump_bin)" -0 \
+		    -f "localhost:$out" fs.img </dev/null 2>dump.log &
+		dpid=$!
+		echo "$dpid" >>sids
+		ended_within 60 "$op"
+		took=$(($(date +%s) - start))
+		[ $rc -eq 3 ] || atf_fail "$op: exit $rc, not 3: $(tail -3 dump.log)"
+		grep -q "rmt server on localhost did not answer within 10 seconds (during $op)" \
+		    dump.log || atf_fail "$op: no timeout message: $(tail -3 dump.log)"
+		[ "$took" -le 50 ] || atf_fail "$op: took $took s"
+		aborted dump.log "$op"
+		server_gone "$op"
+	done
+	# A bad value is refused before anything is done.
+	RMT_TIMEOUT=soon "$(dump_bin)" -0 -f "localhost:$out" fs.img \
+	    2>bad.log
+	rc=$?
+	[ $rc -eq 1 ] || atf_fail "RMT_TIMEOUT=soon: exit $rc, not 1"
+	grep -q 'RMT_TIMEOUT' bad.log || atf_fail "RMT_TIMEOUT=soon: $(cat bad.log)"
+}
+no_reply_cleanup()
+{
+	kill_sessions
+}
+
+# start_hung OP: start dump (no terminal) against a server that never
+# answers OP; returns once the server has the request.  Sets dpid.
+start_hung()
+{
+	rm -f server.pid server.pid.hung dump.log
+	RMT_TAPE_HANG=$1 setsid "$(dump_bin)" -0 -f "localhost:$out" fs.img \
+	    </dev/null 2>dump.log &
+	dpid=$!
+	echo "$dpid" >>sids
+	_i=0
+	while [ ! -e server.pid.hung ]; do
+		_i=$((_i + 1))
+		[ $_i -lt 300 ] || atf_fail "$1: the server did not get the request"
+		sleep 0.1
+	done
+	# Let dump settle into its wait for the answer.
+	sleep 1
+}
+
+# ended_within SECONDS WHAT: dpid has ended; sets rc.
+ended_within()
+{
+	_i=0
+	while kill -0 "$dpid" 2>/dev/null &&
+	    [ "$(ps -o stat= -p "$dpid" | cut -c1)" != Z ]; do
+		_i=$((_i + 1))
+		[ $_i -lt $(($1 * 10)) ] || atf_fail "$2: dump still running after $1 s"
+		sleep 0.1
+	done
+	wait "$dpid"
+	rc=$?
+}
+
+atf_test_case reply_signals cleanup
+reply_signals_head()
+{
+	atf_set descr "while waiting for an rmt reply: SIGUSR1 prints the status and goes on, SIGTERM and SIGHUP end the dump, SIGINT without a terminal aborts; exit 3, nothing left running"
+	atf_set require.user root
+	atf_set timeout 300
+}
+reply_signals_body()
+{
+	hung_server
+	: >sids
+	start_hung open
+	kill -USR1 "$dpid"
+	sleep 2
+	grep -q '% done' dump.log ||
+	    atf_fail "USR1 while waiting for the open: no status line: $(tail -3 dump.log)"
+	kill -0 "$dpid" || atf_fail "USR1 ended the dump"
+	kill -TERM "$dpid"
+	ended_within 5 "TERM during the open"
+	[ $rc -eq 3 ] || atf_fail "TERM during the open: exit $rc"
+	aborted dump.log "TERM during the open"
+	server_gone "TERM during the open"
+	for c in "close HUP" "open INT" "write TERM" "close INT"; do
+		# shellcheck disable=SC2086
+		set -- $c
+		start_hung "$1"
+		kill -"$2" "$dpid"
+		ended_within 5 "$2 during the $1"
+		[ $rc -eq 3 ] || atf_fail "$2 during the $1: exit $rc"
+		aborted dump.log "$2 during the $1"
+		server_gone "$2 during the $1"
+		if [ "$2" = INT ]; then
+			grep -q 'Interrupt received' dump.log ||
+			    atf_fail "INT during the $1: not asked"
+		fi
+	done
+}
+reply_signals_cleanup()
+{
+	kill_sessions
+}
+
 atf_test_case tape_ops
 tape_ops_head()
 {
@@ -581,6 +742,8 @@ atf_init_test_cases()
 	atf_add_test_case ssh
 	atf_add_test_case multivolume
 	atf_add_test_case remote_eom
+	atf_add_test_case no_reply
+	atf_add_test_case reply_signals
 	atf_add_test_case tape_ops
 	atf_add_test_case parser_regress
 }

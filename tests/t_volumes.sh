@@ -262,12 +262,11 @@ tape_length_body()
 	    atf_fail "cartridge volume 1 has $(stat -c %s "$PWD/c1") bytes, expected $((recs * 10240))"
 }
 
-atf_test_case tmpfs_full
+atf_test_case tmpfs_full cleanup
 tmpfs_full_head()
 {
 	atf_set descr "real ENOSPC on small tmpfs mounts rolls forward across a -f list"
 	atf_set require.user root
-	atf_set has.cleanup true
 }
 tmpfs_full_body()
 {
@@ -324,12 +323,14 @@ run_expect()
 atf_test_case change_volumes
 change_volumes_head()
 {
-	atf_set descr "the Change Volumes prompt on a terminal: a bad answer is asked again, yes goes on; the set restores"
+	atf_set descr "the Change Volumes prompt on a terminal: a bad answer is asked again, yes goes on; the set restores; with -l and one file, the operator is asked too"
 }
 change_volumes_body()
 {
 	small_image
 	build_shim
+	for lflag in "" "-l 1"; do
+	rm -f "$PWD"/vol* "$PWD/out"
 	cat >cv.exp <<EOT
 set timeout 60
 set n 1
@@ -337,7 +338,7 @@ set asked 0
 set env(WSHIM_MATCH) /out
 set env(WSHIM_LIMIT) 60000
 set env(LD_PRELOAD) $PWD/wshim.so
-spawn $(dump_bin) -0 -f $PWD/out fs.img
+spawn $(dump_bin) -0 $lflag -f $PWD/out fs.img
 expect {
 	"ready to go?*(\"yes\" or \"no\") " {
 		if {\$asked == 0} {
@@ -364,7 +365,9 @@ EOT
 	# shellcheck disable=SC2046
 	set -- $(vols "$PWD/vol") "$PWD/out"
 	[ $# -ge 3 ] || atf_fail "expected several volumes, got $#"
+	rm -rf r
 	restore_set r 10 "$@"
+	done
 }
 
 atf_test_case abort_at_prompt
@@ -393,6 +396,78 @@ EOT
 	rc=$?
 	[ $rc -eq 3 ] || atf_fail "exit status $rc, expected 3: $(tail -3 expect.log)"
 	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	no_leftovers
+}
+
+atf_test_case interrupt_at_prompt
+interrupt_at_prompt_head()
+{
+	atf_set descr "^C at the Change Volumes prompt asks at once whether to abort: no asks the volume question again, yes aborts with exit 3"
+}
+interrupt_at_prompt_body()
+{
+	small_image
+	build_shim
+	cat >ip.exp <<EOT
+set timeout 15
+set env(WSHIM_MATCH) /out
+set env(WSHIM_LIMIT) 60000
+set env(LD_PRELOAD) $PWD/wshim.so
+spawn $(dump_bin) -0 -f $PWD/out fs.img
+expect "ready to go?*(\"yes\" or \"no\") " { send "\003" } timeout { exit 2 }
+expect "Interrupt received" {} timeout { exit 4 }
+expect "abort dump?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 5 }
+expect "ready to go?*(\"yes\" or \"no\") " {
+	exec mv $PWD/out $PWD/vol1
+	send "yes\r"
+} timeout { exit 6 }
+expect "ready to go?*(\"yes\" or \"no\") " { send "\003" } timeout { exit 7 }
+expect "abort dump?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 8 }
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	require_tools expect
+	expect -f ip.exp >expect.log 2>&1
+	rc=$?
+	[ $rc -eq 3 ] || atf_fail "exit status $rc, expected 3: $(tail -3 expect.log)"
+	[ "$(grep -c 'Interrupt received' expect.log)" -eq 2 ] ||
+	    atf_fail "not asked once per ^C: $(grep -c 'Interrupt received' expect.log)"
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	grep -q 'DUMP IS DONE' expect.log && atf_fail "claims to be done"
+	no_leftovers
+}
+
+atf_test_case killed_at_prompt
+killed_at_prompt_head()
+{
+	atf_set descr "kill -9 of the top process while the operator is asked: the process asking ends within 2 s, -u records nothing"
+}
+killed_at_prompt_body()
+{
+	small_image
+	build_shim
+	printf '%-16s 0 Thu Nov 26 07:13:43 2026\n' /dev/other >dumpdates
+	sum=$(md5sum <dumpdates)
+	# A shell leads the terminal's session and outlives the top process
+	# by a while, so that the terminal is not hung up (which would send
+	# SIGHUP to the process asking).
+	cat >kp.exp <<EOT
+set timeout 15
+set env(WSHIM_MATCH) /out
+set env(WSHIM_LIMIT) 60000
+set env(LD_PRELOAD) $PWD/wshim.so
+spawn sh -c "$(dump_bin) -0u -D $PWD/dumpdates -f $PWD/out fs.img & echo TOP=\\\$!; wait; sleep 20"
+expect -re "TOP=(\[0-9\]+)" { set top \$expect_out(1,string) } timeout { exit 2 }
+expect "ready to go?*(\"yes\" or \"no\") " { exec kill -9 \$top } timeout { exit 3 }
+set timeout 3
+expect "has ended" {} timeout { exit 4 } eof { exit 5 }
+expect "The ENTIRE dump is aborted" {} timeout { exit 6 } eof { exit 7 }
+exit 0
+EOT
+	run_expect kp.exp
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	[ "$(md5sum <dumpdates)" = "$sum" ] || atf_fail "dumpdates changed: $(cat dumpdates)"
 	no_leftovers
 }
 
@@ -517,6 +592,136 @@ terminate_body()
 	done
 }
 
+# stalled_fifo: a named pipe whose reader holds it open and never reads,
+# so the slaves block in write(2); its pid is in reader.pid.
+stalled_fifo()
+{
+	rm -f fifo
+	mkfifo fifo
+	# shellcheck disable=SC2217
+	sleep 120 <fifo &
+	echo $! >reader.pid
+}
+
+atf_test_case interrupt_top cleanup
+interrupt_top_head()
+{
+	atf_set descr "SIGINT sent to the top process alone, without a terminal, aborts the dump (exit 3), while volume 1 and while volume 2 is written"
+}
+interrupt_top_body()
+{
+	require_tools makefs setsid
+	mkdir src
+	rand_file src/a 3000000
+	make_image fs.img src 2 le
+	for out in "-f $PWD/fifo" "-B 2000 -f $PWD/v1,$PWD/fifo"; do
+		rm -f fifo v1
+		mkfifo fifo
+		# The reader drains the pipe after 3 s, so a dump that takes
+		# no notice of the signal ends, with exit 0.
+		{ sleep 3; cat >/dev/null; } <fifo &
+		echo $! >reader.pid
+		# shellcheck disable=SC2086
+		setsid "$(dump_bin)" -0 $out fs.img </dev/null 2>int.log &
+		pid=$!
+		sleep 1.5
+		kill -INT "$pid"
+		wait "$pid"
+		rc=$?
+		wait "$(cat reader.pid)" 2>/dev/null
+		[ $rc -eq 3 ] || atf_fail "$out: exit $rc, expected 3: $(tail -3 int.log)"
+		grep -q 'Interrupt received' int.log || atf_fail "$out: not asked"
+		grep -q 'The ENTIRE dump is aborted' int.log ||
+		    atf_fail "$out: no abort message"
+		grep -q 'DUMP IS DONE' int.log && atf_fail "$out: claims done"
+		no_leftovers
+	done
+}
+interrupt_top_cleanup()
+{
+	[ -f reader.pid ] && kill "$(cat reader.pid)" 2>/dev/null
+	:
+}
+
+atf_test_case interrupt_top_tty cleanup
+interrupt_top_tty_head()
+{
+	atf_set descr "SIGINT to the top process alone asks on the terminal (no goes on, yes aborts with exit 3), while volume 2 is written; a SIGINT to the whole process group asks once"
+}
+interrupt_top_tty_body()
+{
+	require_tools makefs expect
+	mkdir src
+	rand_file src/a 3000000
+	make_image fs.img src 2 le
+	stalled_fifo
+	cat >it.exp <<EOT
+set timeout 20
+spawn $(dump_bin) -0 -B 2000 -f $PWD/v1,$PWD/fifo fs.img
+set top [exp_pid]
+sleep 2
+exec kill -INT \$top
+expect "abort dump?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 2 }
+sleep 1
+exec kill -INT -- -\$top
+expect "abort dump?*(\"yes\" or \"no\") " { send "no\r" } timeout { exit 4 }
+set timeout 3
+expect "abort dump?" { exit 5 } timeout {}
+set timeout 20
+exec kill -INT \$top
+expect "abort dump?*(\"yes\" or \"no\") " { send "yes\r" } timeout { exit 6 }
+expect eof
+lassign [wait] pid spawnid os rc
+exit \$rc
+EOT
+	expect -f it.exp >expect.log 2>&1
+	rc=$?
+	kill "$(cat reader.pid)" 2>/dev/null
+	[ $rc -eq 3 ] || atf_fail "exit $rc, expected 3: $(tail -3 expect.log)"
+	[ "$(grep -c 'Interrupt received' expect.log)" -eq 3 ] ||
+	    atf_fail "asked $(grep -c 'Interrupt received' expect.log) times, not 3"
+	[ -s v1 ] || atf_fail "volume 1 was not written"
+	grep -q 'The ENTIRE dump is aborted' expect.log || atf_fail "no abort message"
+	no_leftovers
+}
+interrupt_top_tty_cleanup()
+{
+	[ -f reader.pid ] && kill "$(cat reader.pid)" 2>/dev/null
+	:
+}
+
+atf_test_case no_overwrite
+no_overwrite_head()
+{
+	atf_set descr "with -l and one output file, or a list naming a file twice, a volume file already written is not overwritten without the operator: no terminal, exit 3, volume 1 intact"
+}
+no_overwrite_body()
+{
+	small_image
+	for c in "-l 1 -f $PWD/out" "-f $PWD/out,$PWD/other,$PWD/out"; do
+		rm -f out other
+		# shellcheck disable=SC2086
+		setsid -w "$(dump_bin)" -0 -B 64 -b 8 $c fs.img </dev/null \
+		    2>dump.log
+		rc=$?
+		[ $rc -eq 3 ] || atf_fail "$c: exit $rc, expected 3: $(tail -2 dump.log)"
+		grep -q "$PWD/out holds volume 1 of this dump" dump.log ||
+		    atf_fail "$c: no message: $(tail -3 dump.log)"
+		grep -q 'DUMP IS DONE' dump.log && atf_fail "$c: claims done"
+		# Volume 1 is whole: -B long, its header says volume 1 (c_volume
+		# is at byte 12), and it lists the tree.
+		[ "$(stat -c %s out)" -eq 65536 ] ||
+		    atf_fail "$c: out is $(stat -c %s out) bytes, not 64 KB"
+		[ "$(le_get 4 out 12)" -eq 1 ] ||
+		    atf_fail "$c: out holds volume $(le_get 4 out 12)"
+		(cd src && find . | LC_ALL=C sort) >want.list
+		setsid -w restore -t -b 8 -f out </dev/null 2>/dev/null |
+		    awk '$1 ~ /^[0-9]+$/ { print $2 }' | LC_ALL=C sort >got.list
+		diff want.list got.list >list.diff ||
+		    atf_fail "$c: volume 1 does not list the tree: $(head -5 list.diff)"
+	done
+}
+
 atf_test_case interrupt_yes
 interrupt_yes_head()
 {
@@ -617,6 +822,11 @@ atf_init_test_cases()
 	atf_add_test_case status_signal
 	atf_add_test_case terminate
 	atf_add_test_case interrupt_yes
+	atf_add_test_case interrupt_top
+	atf_add_test_case interrupt_top_tty
+	atf_add_test_case interrupt_at_prompt
+	atf_add_test_case killed_at_prompt
+	atf_add_test_case no_overwrite
 	atf_add_test_case estimate
 	atf_add_test_case autoloader
 }
