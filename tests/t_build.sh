@@ -65,6 +65,130 @@ shellcheck_clean_body()
 	    >sc.out 2>&1 || atf_fail "shellcheck: $(head -5 sc.out)"
 }
 
+# oneline FILE: the last lines of FILE on one line, for atf_fail.
+oneline()
+{
+	tail -3 "$1" | tr '\n' ' '
+}
+
+# in_objdir ARGS...: bmake ARGS in the sources with the objects in ./obj,
+# so nothing is built or written in the source tree.
+in_objdir()
+{
+	mkdir -p obj
+	MAKEOBJDIR=$PWD/obj bmake -C "$(top)" "$@"
+}
+
+# mode_of PATH: octal mode, owner uid, and the file's type.
+mode_of()
+{
+	stat -c '%a %u %F' "$1"
+}
+
+atf_test_case install_destdir
+install_destdir_head()
+{
+	atf_set descr "bmake install DESTDIR= puts dump, the rdump link and" \
+	    "the manual (and its rdump.8 link) under /usr/local, or PREFIX"
+	atf_set timeout 600
+}
+install_destdir_body()
+{
+	require_tools bmake cc makefs restore
+	uid=$(id -u)
+	in_objdir WITH_INSTALL_AS_USER=yes >build.log 2>&1 ||
+	    atf_fail "bmake: $(oneline build.log)"
+	in_objdir WITH_INSTALL_AS_USER=yes install DESTDIR="$PWD/root" \
+	    >install.log 2>&1 || atf_fail "install: $(oneline install.log)"
+	(cd root && find . ! -type d | LC_ALL=C sort) >got
+	printf '%s\n' ./usr/local/sbin/dump ./usr/local/sbin/rdump \
+	    ./usr/local/share/man/man8/dump.8 \
+	    ./usr/local/share/man/man8/rdump.8 >want
+	diff want got >files.diff ||
+	    atf_fail "installed files: $(tr '\n' ' ' <files.diff)"
+	b=root/usr/local/sbin m=root/usr/local/share/man/man8
+	[ "$(mode_of $b/dump)" = "555 $uid regular file" ] ||
+	    atf_fail "sbin/dump is $(mode_of $b/dump)"
+	[ "$(stat -c %d:%i $b/rdump)" = "$(stat -c %d:%i $b/dump)" ] ||
+	    atf_fail "sbin/rdump is not a hard link to sbin/dump"
+	[ "$(mode_of $m/dump.8)" = "444 $uid regular file" ] ||
+	    atf_fail "man8/dump.8 is $(mode_of $m/dump.8)"
+	cmp -s $m/dump.8 "$(top)/dump.8" ||
+	    atf_fail "man8/dump.8 is not the mdoc source"
+	[ "$(readlink $m/rdump.8)" = dump.8 ] ||
+	    atf_fail "man8/rdump.8 is not a link to dump.8"
+	# The installed binary works: restore lists what it dumped.
+	mkdir -p tree/d
+	echo installed >tree/d/f
+	makefs -t ffs -M 1m -o version=2 t.img tree >makefs.log 2>&1 ||
+	    atf_fail "makefs: $(oneline makefs.log)"
+	$b/dump -0 -f t.dump t.img 2>dump.log ||
+	    atf_fail "installed dump: $(oneline dump.log)"
+	restore -t -f t.dump </dev/null >list 2>/dev/null ||
+	    atf_fail "restore -t of the installed dump's output failed"
+	grep -q '\./d/f$' list || atf_fail "restore -t does not list ./d/f"
+	# The usual overrides: PREFIX, BINDIR, and MANZ for gzip pages.
+	in_objdir WITH_INSTALL_AS_USER=yes install DESTDIR="$PWD/root2" \
+	    PREFIX=/opt/d BINDIR=/opt/d/bin MANZ=yes >install2.log 2>&1 ||
+	    atf_fail "install: $(oneline install2.log)"
+	(cd root2 && find . ! -type d | LC_ALL=C sort) >got
+	printf '%s\n' ./opt/d/bin/dump ./opt/d/bin/rdump \
+	    ./opt/d/share/man/man8/dump.8.gz \
+	    ./opt/d/share/man/man8/rdump.8.gz >want
+	diff want got >files.diff ||
+	    atf_fail "installed files: $(tr '\n' ' ' <files.diff)"
+	m=root2/opt/d/share/man/man8
+	gzip -dc $m/dump.8.gz | cmp -s - "$(top)/dump.8" ||
+	    atf_fail "man8/dump.8.gz is not the gzipped mdoc source"
+	[ "$(readlink $m/rdump.8.gz)" = dump.8.gz ] ||
+	    atf_fail "man8/rdump.8.gz is not a link to dump.8.gz"
+}
+
+atf_test_case install_refuses
+install_refuses_head()
+{
+	atf_set descr "bmake install will not replace a file the package" \
+	    "manager owns unless FORCE=yes; DESTDIR installs are not checked"
+}
+install_refuses_body()
+{
+	require_tools bmake
+	# A stand-in package database that owns ./bin/dump.
+	cat >owner <<-EOF
+	#!/bin/sh
+	[ "\$1" = "$PWD/bin/dump" ] || exit 1
+	echo "fakepkg: \$1"
+	EOF
+	chmod +x owner
+	mkdir bin
+	echo original >bin/dump
+	in_objdir install BINDIR="$PWD/bin" MANDIR="$PWD/man" \
+	    PKGQUERY="$PWD/owner" >out 2>&1 &&
+	    atf_fail "install replaced a file the package manager owns"
+	[ "$(cat bin/dump)" = original ] || atf_fail "bin/dump was replaced"
+	if [ -e bin/rdump ] || [ -e man ]; then
+		atf_fail "install went on after refusing"
+	fi
+	grep -q "^install: $PWD/bin/dump belongs to the package fakepkg" out ||
+	    atf_fail "no message naming the file and package: $(oneline out)"
+	in_objdir install-check BINDIR="$PWD/bin" MANDIR="$PWD/man" \
+	    PKGQUERY="$PWD/owner" FORCE=yes >out 2>&1 ||
+	    atf_fail "FORCE=yes still refuses: $(oneline out)"
+	in_objdir install-check DESTDIR="$PWD/stage" BINDIR="$PWD/bin" \
+	    MANDIR="$PWD/man" PKGQUERY="$PWD/owner" >out 2>&1 ||
+	    atf_fail "a DESTDIR install is refused: $(oneline out)"
+	# The real database: Debian's dump owns /usr/sbin/dump (as /sbin/dump
+	# on a merged /usr).  install-check only reads.
+	if ! { dpkg-query -S /usr/sbin/dump || dpkg-query -S /sbin/dump; } \
+	    >/dev/null 2>&1; then
+		atf_skip "Debian's dump package is not installed"
+	fi
+	in_objdir install-check PREFIX=/usr >out 2>&1 &&
+	    atf_fail "install PREFIX=/usr would replace Debian's dump"
+	grep -q "^install: /usr/sbin/dump belongs to the package dump" out ||
+	    atf_fail "no message naming /usr/sbin/dump: $(oneline out)"
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case gcc_clean
@@ -72,4 +196,6 @@ atf_init_test_cases()
 	atf_add_test_case manual_lint
 	atf_add_test_case usage_matches_synopsis
 	atf_add_test_case shellcheck_clean
+	atf_add_test_case install_destdir
+	atf_add_test_case install_refuses
 }
