@@ -189,6 +189,45 @@ install_refuses_body()
 	    atf_fail "no message naming /usr/sbin/dump: $(oneline out)"
 }
 
+atf_test_case demo_quiet
+demo_quiet_head()
+{
+	atf_set descr "sh setup.sh demo runs without a terminal and on one," \
+	    "says what each step shows, and prints no restore noise"
+	atf_set timeout 300
+}
+demo_quiet_body()
+{
+	require_tools makefs restore setsid script bmake
+	# setup.sh must not install anything from inside the suite.
+	mkdir stub
+	printf '#!/bin/sh\necho "apt-get: not from the tests" >&2\nexit 1\n' \
+	    >stub/apt-get
+	chmod +x stub/apt-get
+	PATH=$PWD/stub:$PATH setsid sh "$(top)/setup.sh" demo </dev/null \
+	    >notty.out 2>&1
+	rc=$?
+	grep -q -e 'not from the tests' -e 'run as root to install' notty.out &&
+	    atf_skip "setup.sh would install packages: $(oneline notty.out)"
+	[ $rc -eq 0 ] || atf_fail "demo without a terminal exited $rc:" \
+	    "$(oneline notty.out)"
+	PATH=$PWD/stub:$PATH script -q -e -c "sh '$(top)/setup.sh' demo" \
+	    tty.out </dev/null >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || atf_fail "demo on a terminal exited $rc:" \
+	    "$(oneline tty.out)"
+	for f in notty.out tty.out; do
+		grep -e '/dev/tty' -e '^Converting' $f >noise &&
+		    atf_fail "$f: $(oneline noise)"
+		for step in '1\. makefs' '2\. dump -0' '3\. restore -t' \
+		    '4\. restore -r' '   identical' '^  DUMP: DUMP IS DONE'; do
+			grep -q "$step" $f || atf_fail "$f: no line '$step'"
+		done
+		grep -q '\./docs/hello\.txt' $f ||
+		    atf_fail "$f: restore -t does not list ./docs/hello.txt"
+	done
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case gcc_clean
@@ -198,4 +237,5 @@ atf_init_test_cases()
 	atf_add_test_case shellcheck_clean
 	atf_add_test_case install_destdir
 	atf_add_test_case install_refuses
+	atf_add_test_case demo_quiet
 }
