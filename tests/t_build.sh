@@ -228,6 +228,62 @@ demo_quiet_body()
 	done
 }
 
+atf_test_case run_summary
+run_summary_head()
+{
+	atf_set descr "tests/run.sh lists each skipped case with its reason," \
+	    "keeps the results file it names, and ends with the count line"
+	atf_set timeout 120
+}
+run_summary_body()
+{
+	require_tools kyua atf-sh
+	cat >Kyuafile <<-EOF
+	syntax(2)
+	test_suite("dump")
+	atf_test_program{name="t_fake.sh"}
+	EOF
+	cat >t_fake.sh <<-EOF
+	#! /usr/bin/env atf-sh
+	atf_test_case ok
+	ok_body() { :; }
+	atf_test_case skip
+	skip_body() { atf_skip "no widget here"; }
+	atf_test_case bad
+	bad_body() { atf_fail "broken on purpose"; }
+	atf_init_test_cases()
+	{
+		atf_add_test_case ok
+		atf_add_test_case skip
+		atf_add_test_case bad
+	}
+	EOF
+	chmod +x t_fake.sh
+	DUMP_BINS="$(dump_bin)" KYUAFILE=$PWD/Kyuafile RESULTS_DIR=$PWD/res \
+	    JOBS=1 sh "$(top)/tests/run.sh" >out 2>&1 &&
+	    atf_fail "run.sh exited 0 with a failed case"
+	[ "$(tail -1 out)" = "1 passed, 1 failed, 1 skipped" ] ||
+	    atf_fail "last line: $(tail -1 out)"
+	grep -E '^[0-9]+/[0-9]+ passed' out >bad &&
+	    atf_fail "kyua's count of skips as passes is shown: $(oneline bad)"
+	# The skip and its reason, after every per-case line.
+	n=$(grep -n "t_fake.sh:skip ($(basename "$(dump_bin)")): no widget here" \
+	    out | tail -1 | cut -d: -f1)
+	last=$(grep -n '  ->  ' out | tail -1 | cut -d: -f1)
+	if [ -z "$n" ] || [ "$n" -lt "$last" ]; then
+		atf_fail "the skip is not listed with its reason at the end"
+	fi
+	# Every results file named is there, and kyua reads the skip from it.
+	sed -n 's/.*results in \([^ ]*\)$/\1/p' out >named
+	[ -s named ] || atf_fail "no results file named"
+	while read -r db; do
+		kyua report --results-file="$db" --results-filter=skipped \
+		    >report.out 2>&1 || atf_fail "$db: $(oneline report.out)"
+		grep -q 'skip  ->  skipped: no widget here' report.out ||
+		    atf_fail "$db does not hold the skip"
+	done <named
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case gcc_clean
@@ -238,4 +294,5 @@ atf_init_test_cases()
 	atf_add_test_case install_destdir
 	atf_add_test_case install_refuses
 	atf_add_test_case demo_quiet
+	atf_add_test_case run_summary
 }
