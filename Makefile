@@ -14,14 +14,48 @@ MAN=	dump.8
 LINKS=	${BINDIR}/dump ${BINDIR}/rdump
 MLINKS=	dump.8 rdump.8
 
-BINDIR?=	/usr/sbin
-MANDIR?=	/usr/share/man
+# Installed under PREFIX, away from the distribution's own dump and
+# restore; BINDIR, MANDIR and DESTDIR override as in any bsd.prog.mk build.
+# The mk files' default MANTARGET (cat) would install nroff output in
+# cat8; we install the mdoc source in man8, compressed when MANZ is set.
+PREFIX?=	/usr/local
+BINDIR?=	${PREFIX}/sbin
+MANDIR?=	${PREFIX}/share/man
+MANTARGET?=	man
 
 CPPFLAGS+=	-D_GNU_SOURCE -I${.CURDIR}
 CFLAGS+=	-std=c11 -O2 -g -Wall -Wextra -Werror -fno-common
 
-MKDOC=	no
-MKMAN?=	no
+# "install" first runs "install-check": on the live system (DESTDIR empty
+# or /), it refuses to replace a file the package manager owns, naming the
+# file and its package, unless FORCE=yes.  PKGQUERY prints the owner of a
+# path and fails when there is none (the tests point it at a stub).
+PKGQUERY?=	dpkg-query -S
+INSTALLED=	${BINDIR}/${PROG} ${BINDIR}/rdump \
+		${MANDIR}/man8/dump.8${MCOMPRESSSUFFIX} \
+		${MANDIR}/man8/rdump.8${MCOMPRESSSUFFIX}
+
+install-check: .PHONY
+	@d="${DESTDIR}"; \
+	[ -z "$$d" ] || [ "$$d" -ef / ] || exit 0; \
+	[ "${FORCE}" = yes ] && exit 0; \
+	bad=0; \
+	for f in ${INSTALLED}; do \
+		[ -e "$$f" ] || [ -h "$$f" ] || continue; \
+		for c in "$$f" "$${f#/usr}" "/usr$$f" \
+		    "$$(readlink -f "$$f")"; do \
+			[ "$$c" -ef "$$f" ] || continue; \
+			o=$$(${PKGQUERY} "$$c" 2>/dev/null) || continue; \
+			echo "install: $$f belongs to the package" \
+			    "$${o%%:*}; not replacing it (set PREFIX= or" \
+			    "BINDIR=, or add FORCE=yes)" >&2; \
+			bad=1; \
+			break; \
+		done; \
+	done; \
+	exit $$bad
+
+beforeinstall: install-check ${PROG}
 
 # The suite against the build; "check" adds a run under ASan and UBSan.
 test: ${PROG}
@@ -83,8 +117,10 @@ CLEANFILES+=	fuzz_ufs
 bench: ${PROG}
 	@sh ${.CURDIR}/bench/run.sh
 
+# The same checks as tests/t_build.sh.
 lint:
-	mandoc -Tlint ${.CURDIR}/dump.8
-	shellcheck ${.CURDIR}/tests/*.sh ${.CURDIR}/.ci/run
+	mandoc -Tlint -Wwarning ${.CURDIR}/dump.8
+	shellcheck -s sh -e SC1090,SC1091,SC2034,SC2154 ${.CURDIR}/tests/*.sh \
+	    ${.CURDIR}/setup.sh ${.CURDIR}/.ci/run
 
 .include <bsd.prog.mk>

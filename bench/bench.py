@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark our dump against Linux dump(8) and cat(1); see README.md,
-"Performance".
+"""Benchmark our dump against Linux dump(8) and cat(1); see bench/README.md.
 
 Builds (once; cached under bench/work/) UFS2 images with makefs and ext4
 images of the same trees with mkfs.ext4 -d, then times, warm cache, best
